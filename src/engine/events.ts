@@ -1,0 +1,129 @@
+// The one event union the engine emits; reporters, the UI and the ledger consume only these.
+import type { ErrorClass } from '../workflow/types.js';
+
+/** Node statuses (DESIGN.md §3). */
+export type NodeStatus =
+  | 'pending'
+  | 'queued'
+  | 'running'
+  | 'retrying'
+  | 'succeeded'
+  | 'failed'
+  | 'skipped'
+  | 'upstream_failed'
+  | 'cancelled';
+
+export const terminalStatuses: ReadonlySet<NodeStatus> = new Set([
+  'succeeded',
+  'failed',
+  'skipped',
+  'upstream_failed',
+  'cancelled',
+]);
+
+/** Why a node was skipped, as data a person can read. */
+export type SkipReason =
+  | { kind: 'condition_false'; expression: string; operands: Record<string, unknown> }
+  | {
+      kind: 'branch_not_taken';
+      /** The node whose `next` decided. */
+      by: string;
+      /** What it chose instead (null: no branch matched). */
+      chose: string | null;
+      /** The matching `when`, or 'otherwise'. */
+      because: string;
+      operands: Record<string, unknown>;
+      /** The `when` expressions tried before the chosen branch, all false (in file order). */
+      rejected?: string[];
+    }
+  | { kind: 'upstream_skipped'; upstream: string[] }
+  | { kind: 'upstream_failed'; upstream: string[] }
+  | { kind: 'trigger_rule'; rule: string; upstream: Record<string, NodeStatus> };
+
+/** Why an attempt failed. */
+export interface NodeError {
+  errorClass: ErrorClass;
+  message: string;
+  /** 0-based index of the failing cell in the executed notebook's input. */
+  cell?: number;
+  executionCount?: number | null;
+  ename?: string;
+  evalue?: string;
+  traceback?: string[];
+}
+
+interface Base {
+  /** ISO-8601 UTC. */
+  at: string;
+}
+interface NodeBase extends Base {
+  node: string;
+  /** Matrix instance index (0-based), when the node fans out. */
+  instance?: number;
+}
+
+export type RunEvent =
+  | (Base & {
+      type: 'run_started';
+      runId: string;
+      workflow: string;
+      workflowFile: string;
+      runDir: string;
+      params: Record<string, unknown>;
+      nodes: { id: string; notebook: string; instances?: number }[];
+      resumedFrom?: string;
+    })
+  | (NodeBase & { type: 'node_queued' })
+  | (NodeBase & {
+      type: 'node_started';
+      attempt: number;
+      maxAttempts: number;
+      notebookPath: string;
+      params: Record<string, unknown>;
+    })
+  | (NodeBase & { type: 'cell_started'; attempt: number; cell: number; total: number })
+  | (NodeBase & { type: 'cell_finished'; attempt: number; cell: number; total: number; ok: boolean })
+  | (NodeBase & { type: 'node_output'; attempt: number; stream: 'stdout' | 'stderr'; text: string })
+  | (NodeBase & {
+      type: 'attempt_failed';
+      attempt: number;
+      error: NodeError;
+      notebookPath: string;
+      /** Milliseconds until the next attempt; absent when none is left. */
+      retryInMs?: number;
+    })
+  | (NodeBase & {
+      type: 'branch_decided';
+      /** The `goto` target chosen, or null when no branch matched. */
+      chose: string | null;
+      because: string;
+      operands: Record<string, unknown>;
+      /** The `when` expressions tried before the chosen branch, all false (in file order). */
+      rejected?: string[];
+    })
+  | (NodeBase & {
+      type: 'node_finished';
+      status: Extract<NodeStatus, 'succeeded' | 'failed' | 'skipped' | 'upstream_failed' | 'cancelled'>;
+      attempts: number;
+      durationMs: number;
+      outputs?: Record<string, unknown>;
+      error?: NodeError;
+      skip?: SkipReason;
+      notebookPath?: string;
+      /** True when the outputs were reused from an earlier run (resume). */
+      reused?: boolean;
+      continueOnError?: boolean;
+    })
+  | (Base & { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; node?: string })
+  | (Base & {
+      type: 'run_finished';
+      status: 'succeeded' | 'failed' | 'cancelled';
+      exitCode: number;
+      durationMs: number;
+      counts: Partial<Record<NodeStatus, number>>;
+    });
+
+export type RunEventType = RunEvent['type'];
+
+/** Schema version of the NDJSON event stream (`--reporter json`, events.ndjson). */
+export const EVENT_SCHEMA_VERSION = 1;

@@ -1,0 +1,130 @@
+// The validated, immutable Workflow: what every later layer reads. Produced only by loadWorkflow.
+import type { SourcePos } from '../errors.js';
+
+/** Milliseconds. Written in YAML as `90s`, `10m`, `1h`, `500ms` or a number of seconds. */
+export type Duration = number;
+
+export type ParamType = 'string' | 'integer' | 'number' | 'boolean' | 'list' | 'object';
+export type OutputType = ParamType | 'any';
+
+/** Why an attempt failed; retry policies select on it. */
+export type ErrorClass = 'error' | 'timeout' | 'kernel_died' | 'kernel_start';
+
+/** Airflow's trigger rules (DESIGN.md §3). */
+export type RunIf =
+  | 'none_failed_min_one_success'
+  | 'all_success'
+  | 'all_done'
+  | 'one_success'
+  | 'one_failed'
+  | 'all_failed'
+  | 'none_failed';
+
+export interface ParamSpec {
+  readonly name: string;
+  readonly type: ParamType;
+  readonly default?: unknown;
+  /** True when the param has no default: the run must pass it. */
+  readonly required: boolean;
+  readonly enum?: readonly unknown[];
+  readonly description?: string;
+  readonly pos: SourcePos;
+}
+
+export interface RetryPolicy {
+  /** All attempts, the first included. @default 1 */
+  readonly attempts: number;
+  /** @default 1000 */
+  readonly delay: Duration;
+  /** @default 2 */
+  readonly backoff: number;
+  /** @default 60000 */
+  readonly maxDelay: Duration;
+  /** @default ['kernel_died', 'timeout', 'kernel_start'] */
+  readonly on: readonly ErrorClass[];
+}
+
+/** A CEL expression as written, with where it was written. */
+export interface Expr {
+  readonly source: string;
+  readonly pos: SourcePos;
+  /**
+   * Declared types of the paths it reads (`params.year` → 'integer'), filled by loadWorkflow, so
+   * that evaluation gives CEL an int or a double as the workflow declared.
+   */
+  readonly types?: Readonly<Record<string, OutputType>>;
+}
+
+/** One `next` entry: the first branch whose `when` holds (or has none) is taken. */
+export interface Branch {
+  readonly when?: Expr;
+  readonly goto: string;
+  readonly pos: SourcePos;
+}
+
+export interface MatrixSpec {
+  /** Axis name → values; instances are the cartesian product in key order. */
+  readonly axes: Readonly<Record<string, readonly unknown[]>>;
+  /** @default the run's concurrency */
+  readonly maxParallel?: number;
+}
+
+export interface NodeSpec {
+  readonly id: string;
+  /** Absolute path of the input notebook. */
+  readonly notebook: string;
+  /** As written in the file, for messages. */
+  readonly notebookAsWritten: string;
+  readonly needs: readonly string[];
+  /**
+   * Parameters passed to the notebook. Values are as written: strings may hold `${{ expr }}`
+   * templates, rendered by renderTemplate when the node starts.
+   */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly outputs: Readonly<Record<string, OutputType>>;
+  readonly next: readonly Branch[];
+  readonly if?: Expr;
+  /** @default 'none_failed_min_one_success' */
+  readonly runIf: RunIf;
+  /** Kernel name. @default 'python3' (or the notebook's kernelspec) */
+  readonly kernel?: string;
+  /** Whole-notebook wall clock. */
+  readonly timeout?: Duration;
+  readonly cellTimeout?: Duration;
+  readonly retry: RetryPolicy;
+  /** Absolute working directory of the kernel. @default the notebook's folder */
+  readonly cwd?: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** @default false */
+  readonly continueOnError: boolean;
+  readonly matrix?: MatrixSpec;
+  readonly pos: SourcePos;
+}
+
+export interface Workflow {
+  readonly name: string;
+  readonly description?: string;
+  /** Absolute path of the workflow file. */
+  readonly file: string;
+  /** sha256 of the file's text. */
+  readonly hash: string;
+  readonly params: Readonly<Record<string, ParamSpec>>;
+  /** @default 4 */
+  readonly concurrency: number;
+  /** In file order. */
+  readonly nodes: Readonly<Record<string, NodeSpec>>;
+}
+
+/** What an expression can read (DESIGN.md §2). */
+export interface ExprContext {
+  params: Record<string, unknown>;
+  nodes: Record<string, { outputs: Record<string, unknown>; status: string }>;
+  /** The node's own outputs, inside `next`. */
+  outputs?: Record<string, unknown>;
+  run: { id: string; date: string; started_at: string };
+  /**
+   * Declared types of `params.x`, `nodes.a.outputs.b` and `outputs.c` (see exprTypes in
+   * workflow/evaluate-expr.ts); without them a whole number is read as a CEL int.
+   */
+  types?: Readonly<Record<string, OutputType>>;
+}
