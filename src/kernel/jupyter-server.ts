@@ -1,0 +1,187 @@
+// The embedded Jupyter server: started on 127.0.0.1 with a random token, stopped at the end.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JupyterServerError } from '../errors.js';
+import { findFreePort } from './free-port.js';
+import { SERVER_CONFIG_PY } from './server-config.js';
+import { cleanStaleRuntimeDirs, RUNTIME_PREFIX } from './stale-runtime.js';
+
+/** Where a server is and how to authenticate; enough to talk to it. */
+export interface ServerEndpoint {
+  baseUrl: string;
+  token: string;
+}
+
+export interface JupyterServer extends ServerEndpoint {
+  /** Stops the server and its kernels; idempotent. */
+  stop(): Promise<void>;
+  /** Whether flow started it (false for --server-url). */
+  readonly embedded: boolean;
+}
+
+export interface StartServerOptions {
+  /** The `jupyter` executable (see findJupyter). */
+  jupyter: string;
+  /** Root of the files the server may start kernels in. @default '/' */
+  rootDir?: string;
+  /** @default 60000 */
+  startTimeoutMs?: number;
+  /** Receives the server's log lines (never printed by default). */
+  log?: (line: string) => void;
+}
+
+const PORT_TAKEN = /is not available|address already in use/i;
+
+/** Starts `jupyter server`, retrying on a port race; resolves once /api/status answers 200. */
+export async function startJupyterServer(opts: StartServerOptions): Promise<JupyterServer> {
+  cleanStaleRuntimeDirs();
+  const runtimeDir = mkdtempSync(join(tmpdir(), `${RUNTIME_PREFIX}${process.pid}-`));
+  const configFile = join(runtimeDir, 'flow_server_config.py');
+  writeFileSync(configFile, SERVER_CONFIG_PY);
+  const token = randomBytes(24).toString('hex');
+  let lastError: unknown;
+  for (let tries = 0; tries < 5; tries++) {
+    const port = await findFreePort();
+    try {
+      return await launch(opts, { port, token, runtimeDir, configFile });
+    } catch (err) {
+      lastError = err;
+      if (!(err instanceof JupyterServerError && err.log && PORT_TAKEN.test(err.log))) break;
+    }
+  }
+  rmSync(runtimeDir, { recursive: true, force: true });
+  throw lastError;
+}
+
+interface LaunchSpec {
+  port: number;
+  token: string;
+  runtimeDir: string;
+  configFile: string;
+}
+
+async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<JupyterServer> {
+  const args = [
+    'server',
+    `--config=${spec.configFile}`,
+    '--no-browser',
+    '--ip=127.0.0.1',
+    `--port=${spec.port}`,
+    '--port-retries=0',
+    `--ServerApp.root_dir=${opts.rootDir ?? '/'}`,
+  ];
+  // Jupyter refuses to run as root without it (containers, CI).
+  if (process.getuid?.() === 0) args.push('--allow-root');
+  // Token and runtime dir go by environment, never on the command line (visible in `ps`).
+  const env = {
+    ...process.env,
+    JUPYTER_TOKEN: spec.token,
+    JUPYTER_RUNTIME_DIR: spec.runtimeDir,
+    FLOW_WATCHDOG: '1',
+    PYTHONUNBUFFERED: '1',
+  };
+  const child = spawn(opts.jupyter, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logLines: string[] = [];
+  const onData = (buf: Buffer) => {
+    for (const line of buf.toString('utf8').split('\n')) {
+      if (!line) continue;
+      logLines.push(line);
+      if (logLines.length > 200) logLines.shift();
+      opts.log?.(line);
+    }
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const baseUrl = `http://127.0.0.1:${spec.port}`;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
+
+  for (;;) {
+    const outcome = await Promise.race([
+      exited.then((code) => ({ kind: 'exit' as const, code })),
+      spawnError.then((error) => ({ kind: 'error' as const, error })),
+      sleep(100).then(() => ({ kind: 'tick' as const })),
+    ]);
+    if (outcome.kind === 'error') {
+      throw new JupyterServerError(`could not start ${opts.jupyter}: ${outcome.error.message}`);
+    }
+    if (outcome.kind === 'exit') {
+      const log = logLines.join('\n');
+      throw new JupyterServerError(
+        `jupyter server exited with code ${outcome.code} before it was ready`,
+        `command: ${opts.jupyter} ${args.join(' ')}\n${tail(log)}`,
+        log,
+      );
+    }
+    if (await isReady(baseUrl, spec.token)) break;
+    if (Date.now() > deadline) {
+      await killTree(child);
+      throw new JupyterServerError(
+        `jupyter server did not answer on ${baseUrl} within ${Math.round((opts.startTimeoutMs ?? 60_000) / 1000)}s`,
+        tail(logLines.join('\n')),
+      );
+    }
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    baseUrl,
+    token: spec.token,
+    embedded: true,
+    stop: () =>
+      (stopping ??= (async () => {
+        // POST /api/shutdown stops kernels and exits at once; on SIGTERM Jupyter Server 2.x
+        // takes ~5 s (measured). Signals remain the fallback.
+        await requestShutdown(baseUrl, spec.token);
+        await killTree(child);
+        rmSync(spec.runtimeDir, { recursive: true, force: true });
+      })()),
+  };
+}
+
+async function isReady(baseUrl: string, token: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${baseUrl}/api/status`, { headers: { Authorization: `token ${token}` } });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+async function requestShutdown(baseUrl: string, token: string): Promise<void> {
+  try {
+    const res = await fetch(`${baseUrl}/api/shutdown`, {
+      method: 'POST',
+      headers: { Authorization: `token ${token}` },
+      signal: AbortSignal.timeout(2000),
+    });
+    await res.arrayBuffer();
+  } catch {
+    // Not answering: the signals below take over.
+  }
+}
+
+/** SIGTERM lets Jupyter shut its kernels down; SIGKILL after a grace period. */
+async function killTree(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Give a requested shutdown a moment to finish before signalling.
+  if (await Promise.race([exited.then(() => true), sleep(2000).then(() => false)])) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+function tail(log: string, lines = 15): string {
+  return log.split('\n').slice(-lines).join('\n');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
