@@ -1,0 +1,96 @@
+// Reads declared outputs that were not recorded with scrapbook from kernel variables after the last
+// cell: Python code for the kernel to run, and the parser for what it prints.
+
+/** Starts the one line the probe prints; nothing else a notebook prints looks like it. */
+export const PROBE_MARKER = '\u001e__flow_outputs__ ';
+
+/**
+ * Python that prints one line: the marker, then JSON `{name: {"value": v} | {"error": why}}` for
+ * each name that is a global variable (missing names are absent). Ints outside ±2^53 and non-finite
+ * floats are tagged so they come back exactly; numpy scalars and arrays are converted. It defines
+ * nothing in the user's namespace and shows no result, so run it with `store_history: false`.
+ */
+export function outputsProbeCode(names: string[]): string {
+  return `def _flow_outputs_probe(names):
+    import builtins, json, math, sys
+    g = builtins.globals()
+    def conv(v, depth):
+        if depth > 200:
+            raise ValueError('nested too deeply')
+        if v is None or isinstance(v, (bool, str)):
+            return v
+        if isinstance(v, int):
+            return v if -2**53 < v < 2**53 else {'$flow': 'int', 'value': str(v)}
+        if isinstance(v, float):
+            return v if math.isfinite(v) else {'$flow': 'float', 'value': repr(v)}
+        if isinstance(v, dict):
+            out = {}
+            for k, x in v.items():
+                if not isinstance(k, str):
+                    raise ValueError('a dict key is %s, not str' % type(k).__name__)
+                out[k] = conv(x, depth + 1)
+            return {'$flow': 'dict', 'value': out} if '$flow' in out else out
+        if isinstance(v, (list, tuple)):
+            return [conv(x, depth + 1) for x in v]
+        if type(v).__module__.split('.')[0] == 'numpy':
+            if getattr(v, 'ndim', None) == 0:
+                return conv(v.item(), depth + 1)
+            return conv(v.tolist(), depth + 1)
+        raise ValueError('%s is not JSON-serializable' % type(v).__name__)
+    res = {}
+    for n in names:
+        if n not in g:
+            continue
+        try:
+            res[n] = {'value': conv(g[n], 0)}
+        except Exception as e:
+            res[n] = {'error': str(e)}
+    sys.stdout.write(${JSON.stringify(PROBE_MARKER)} + json.dumps(res, allow_nan=False) + '\\n')
+    sys.stdout.flush()
+_flow_outputs_probe(${JSON.stringify(names)})
+del _flow_outputs_probe
+`;
+}
+
+export interface ProbeResult {
+  /** Variables found and converted, by name. */
+  values: Record<string, unknown>;
+  /** Variables found that could not be converted, with why (e.g. `DataFrame is not JSON-serializable`). */
+  errors: Record<string, string>;
+}
+
+/** Parses the probe's stdout; undefined when the marker line is not in it. */
+export function parseOutputsProbe(stdout: string): ProbeResult | undefined {
+  const start = stdout.lastIndexOf(PROBE_MARKER);
+  if (start < 0) return undefined;
+  const end = stdout.indexOf('\n', start);
+  const json = stdout.slice(start + PROBE_MARKER.length, end < 0 ? undefined : end);
+  const raw = JSON.parse(json) as Record<string, { value?: unknown; error?: string }>;
+  const result: ProbeResult = { values: {}, errors: {} };
+  for (const [name, entry] of Object.entries(raw)) {
+    if (typeof entry.error === 'string') result.errors[name] = entry.error;
+    else result.values[name] = decode(entry.value);
+  }
+  return result;
+}
+
+function decode(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(decode);
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  if (typeof o.$flow === 'string') {
+    if (o.$flow === 'int') return BigInt(o.value as string);
+    if (o.$flow === 'float') return o.value === 'nan' ? NaN : o.value === 'inf' ? Infinity : -Infinity;
+    return decodeEntries(o.value as Record<string, unknown>);
+  }
+  return decodeEntries(o);
+}
+
+function decodeEntries(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  // defineProperty: a key named __proto__ must stay a key
+  for (const [k, x] of Object.entries(o)) {
+    Object.defineProperty(out, k, { value: decode(x), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
