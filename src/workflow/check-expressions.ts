@@ -1,0 +1,136 @@
+// Load-time checks of every expression: syntax, what it reads (declared, and upstream of where it
+// is used), and CEL types against the declared params and outputs. Fills each Expr's `types`.
+import type { ParseResult } from '@marcbachmann/cel-js';
+import type { Diagnostic, SourcePos } from '../errors.js';
+import { checkEnvironment, maxExpressionLength, runtimeProgram, type ExprScope } from './cel-env.js';
+import type { ExprTypes } from './cel-values.js';
+import { didYouMean } from './did-you-mean.js';
+import { findReferences, findUnsafeMatches, type Reference } from './expr-references.js';
+import type { OutputType, ParamSpec, NodeSpec } from './types.js';
+
+export type ExprKind = 'if' | 'when' | 'template';
+
+export interface CheckedExpr {
+  readonly diagnostics: Diagnostic[];
+  /** Declared types of what it reads. */
+  readonly types: ExprTypes;
+}
+
+export interface ExprSite {
+  /** The node where the expression is written. */
+  readonly node: string;
+  readonly kind: ExprKind;
+  /** For messages: `node "validate" next[0].when`. */
+  readonly where: string;
+  readonly source: string;
+  /** Position of character i of the expression in the file. */
+  readonly posAt: (i: number) => SourcePos;
+}
+
+export interface ExprWorld {
+  readonly params: Readonly<Record<string, ParamSpec>>;
+  readonly nodes: Readonly<Record<string, NodeSpec>>;
+  readonly upstream: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+const runFields = ['id', 'date', 'started_at'];
+
+/** Checks one expression where it is written. */
+export function checkExpression(site: ExprSite, world: ExprWorld): CheckedExpr {
+  const diagnostics: Diagnostic[] = [];
+  const types: Record<string, OutputType> = {};
+  const error = (at: number, message: string, hint?: string): void => {
+    diagnostics.push({ severity: 'error', pos: site.posAt(at), message: `${site.where}: ${message}`, hint });
+  };
+  if (site.source.length > maxExpressionLength) {
+    error(0, `the expression is ${site.source.length} characters long; the limit is ${maxExpressionLength}`);
+    return { diagnostics, types };
+  }
+  let program: ParseResult;
+  try {
+    program = runtimeProgram(site.source);
+  } catch (e) {
+    const err = e as { summary?: string; message: string; range?: { start: number } };
+    error(err.range?.start ?? 0, `invalid expression: ${err.summary ?? err.message.split('\n')[0]}`);
+    return { diagnostics, types };
+  }
+  for (const u of findUnsafeMatches(program.ast)) error(u.offset, u.reason, 'write a literal pattern without nested repetition');
+
+  const readable = new Set(world.upstream.get(site.node) ?? []);
+  if (site.kind === 'when') readable.add(site.node);
+  for (const ref of findReferences(program.ast)) checkReference(ref, site, world, readable, types, error);
+  if (diagnostics.length) return { diagnostics, types };
+
+  const scope: ExprScope = {
+    params: Object.fromEntries(Object.values(world.params).map((p) => [p.name, p.type])),
+    nodes: Object.fromEntries(
+      [...readable].map((id) => [id, { outputs: world.nodes[id]!.outputs, matrix: world.nodes[id]!.matrix !== undefined }]),
+    ),
+    ...(site.kind === 'when' && { outputs: world.nodes[site.node]!.outputs }),
+  };
+  const result = checkEnvironment(scope).check(site.source);
+  if (!result.valid) {
+    const err = result.error!;
+    error(err.range?.start ?? 0, err.summary || err.message.split('\n')[0]!);
+  } else if (site.kind !== 'template' && result.type !== 'bool' && result.type !== 'dyn') {
+    error(0, `the condition gives ${result.type}, not a bool`, 'compare it, like `outputs.errors > 0`');
+  }
+  return { diagnostics, types };
+}
+
+function checkReference(
+  ref: Reference,
+  site: ExprSite,
+  world: ExprWorld,
+  readable: ReadonlySet<string>,
+  types: Record<string, OutputType>,
+  error: (at: number, message: string, hint?: string) => void,
+): void {
+  const [first, second, third] = ref.fields;
+  const at = (i: number): number => ref.offsets[Math.min(i, ref.offsets.length - 1)]!;
+  if (first === undefined) return;
+  switch (ref.root) {
+    case 'params': {
+      const p = world.params[first];
+      if (!p) {
+        error(at(1), `unknown param "${first}"`, didYouMean(first, Object.keys(world.params)) ?? 'declare it under params:');
+      } else types[`params.${first}`] = p.type;
+      return;
+    }
+    case 'outputs': {
+      if (site.kind !== 'when') {
+        error(at(0), 'outputs.* can only be read in next[].when', `read another node's outputs as nodes.<id>.outputs.${first}`);
+        return;
+      }
+      const t = world.nodes[site.node]!.outputs[first];
+      if (!t) {
+        error(at(1), `node "${site.node}" declares no output "${first}"`, didYouMean(first, Object.keys(world.nodes[site.node]!.outputs)) ?? `declare it under nodes.${site.node}.outputs`);
+      } else types[`outputs.${first}`] = t;
+      return;
+    }
+    case 'run':
+      if (!runFields.includes(first)) error(at(1), `unknown field run.${first}`, didYouMean(first, runFields) ?? `run has ${runFields.join(', ')}`);
+      return;
+    case 'nodes': {
+      const node = world.nodes[first];
+      if (!node) {
+        error(at(1), `unknown node "${first}"`, didYouMean(first, Object.keys(world.nodes)) ?? `known nodes: ${Object.keys(world.nodes).join(', ')}`);
+        return;
+      }
+      if (!readable.has(first)) {
+        error(at(1), `reads node "${first}", which is not upstream of node "${site.node}"`, `add "${first}" to the needs of "${site.node}"`);
+        return;
+      }
+      if (second === undefined || second === 'status') return;
+      if (second !== 'outputs') {
+        error(at(2), `nodes.${first} has no field "${second}"`, `use nodes.${first}.outputs.<name> or nodes.${first}.status`);
+        return;
+      }
+      if (third === undefined) return;
+      const t = node.outputs[third];
+      if (!t) {
+        error(at(3), `node "${first}" declares no output "${third}"`, didYouMean(third, Object.keys(node.outputs)) ?? `declare it under nodes.${first}.outputs`);
+      } else types[`nodes.${first}.outputs.${third}`] = t;
+    }
+  }
+}

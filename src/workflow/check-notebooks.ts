@@ -1,0 +1,89 @@
+// Load-time checks of each node's notebook: it exists, it is a notebook, and it defines the params
+// the node passes (papermill warns "unknown parameter" at run time; flow says so before running).
+import { readFile } from 'node:fs/promises';
+import type { Diagnostic } from '../errors.js';
+import { findTaggedCell } from '../notebook/cells.js';
+import { inspectParameters } from '../notebook/inspect-parameters.js';
+import { notebookKernel } from '../notebook/read-notebook.js';
+import type { Notebook } from '../notebook/types.js';
+import type { SourceMap } from './source-map.js';
+import type { NodeSpec } from './types.js';
+
+/**
+ * What the notebook's first cell tagged `parameters` defines: `cell: false` when there is none;
+ * `names` undefined when flow cannot read that language's assignments (only Python, as papermill).
+ */
+export function parameterNames(nb: Notebook): { cell: boolean; names?: string[] } {
+  if (findTaggedCell(nb, 'parameters') < 0) return { cell: false };
+  if (notebookKernel(nb).language.toLowerCase() !== 'python') return { cell: true };
+  return { cell: true, names: inspectParameters(nb).map((p) => p.name) };
+}
+
+type Read = { nb: Notebook } | { problem: string; hint?: string };
+
+async function readNotebook(path: string): Promise<Read> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { problem: 'does not exist', hint: `paths are relative to the workflow file: looked for ${path}` };
+    if (code === 'EISDIR') return { problem: 'is a directory, not a notebook' };
+    return { problem: `cannot be read (${code ?? (e as Error).message})` };
+  }
+  let nb: unknown;
+  try {
+    nb = JSON.parse(text);
+  } catch {
+    return { problem: 'is not a notebook: it is not JSON', hint: 'give the path of an .ipynb file' };
+  }
+  const o = nb as Partial<Notebook> | null;
+  if (!o || typeof o !== 'object' || !Array.isArray(o.cells)) return { problem: 'is not a notebook: it has no cells' };
+  if (o.nbformat !== 4) {
+    return { problem: `is nbformat ${String(o.nbformat)}, not 4`, hint: 'convert it with `jupyter nbconvert --to notebook`' };
+  }
+  return { nb: o as Notebook };
+}
+
+/** Errors for missing or broken notebooks; warnings for params the notebook does not define. */
+export async function checkNotebooks(nodes: readonly NodeSpec[], src: SourceMap): Promise<Diagnostic[]> {
+  const reads = new Map<string, Promise<Read>>();
+  const diags: Diagnostic[] = [];
+  for (const node of nodes) {
+    if (!reads.has(node.notebook)) reads.set(node.notebook, readNotebook(node.notebook));
+    const read = await reads.get(node.notebook)!;
+    if ('problem' in read) {
+      diags.push({
+        severity: 'error',
+        pos: src.valuePos(['nodes', node.id, 'notebook']),
+        message: `node "${node.id}": notebook ${node.notebookAsWritten} ${read.problem}`,
+        hint: read.hint,
+      });
+      continue;
+    }
+    const passed = [...Object.keys(node.params), ...Object.keys(node.matrix?.axes ?? {})];
+    if (passed.length === 0) continue;
+    const { cell, names: defined } = parameterNames(read.nb);
+    if (!cell) {
+      diags.push({
+        severity: 'warning',
+        pos: src.valuePos(['nodes', node.id, 'notebook']),
+        message: `node "${node.id}" passes params, but notebook ${node.notebookAsWritten} has no cell tagged "parameters"`,
+        hint: 'they will be injected at the top; tag the cell that sets their defaults "parameters"',
+      });
+      continue;
+    }
+    if (!defined) continue;
+    for (const name of passed) {
+      if (defined.includes(name)) continue;
+      const inParams = Object.hasOwn(node.params, name);
+      diags.push({
+        severity: 'warning',
+        pos: src.keyPos(['nodes', node.id, inParams ? 'params' : 'matrix', name]),
+        message: `node "${node.id}" passes unknown parameter "${name}": the parameters cell of ${node.notebookAsWritten} does not define it`,
+        hint: defined.length ? `it defines ${defined.join(', ')}` : 'add it to the parameters cell',
+      });
+    }
+  }
+  return diags;
+}

@@ -1,0 +1,119 @@
+// Run-time evaluation: `if`/`when` conditions (with the operand values, for skip reasons) and
+// `${{ }}` templates in node params. Errors become WorkflowErrors at the expression's position.
+import { WorkflowError, type SourcePos } from '../errors.js';
+import { runtimeProgram } from './cel-env.js';
+import { fromCel, interpolate, toCel, UnsafeIntegerError, type ExprTypes } from './cel-values.js';
+import { findReferences, referenceKey } from './expr-references.js';
+import { scanTemplates, wholeTemplate } from './templates.js';
+import type { Expr, ExprContext, Workflow } from './types.js';
+
+/** Declared types of every `params.x` and `nodes.a.outputs.b` of a workflow, for ExprContext.types. */
+export function exprTypes(workflow: Workflow, node?: string): ExprTypes {
+  const types: Record<string, ExprTypes[string]> = {};
+  for (const p of Object.values(workflow.params)) types[`params.${p.name}`] = p.type;
+  for (const n of Object.values(workflow.nodes)) {
+    for (const [k, t] of Object.entries(n.outputs)) types[`nodes.${n.id}.outputs.${k}`] = t;
+  }
+  if (node) for (const [k, t] of Object.entries(workflow.nodes[node]?.outputs ?? {})) types[`outputs.${k}`] = t;
+  return types;
+}
+
+// loadWorkflow registers each node's params object, so that renderTemplate(node.params, ctx)
+// knows the declared types without the caller passing them.
+const templateTypes = new WeakMap<object, ExprTypes>();
+export function registerTemplateTypes(params: object, types: ExprTypes): void {
+  templateTypes.set(params, types);
+}
+
+function celContext(ctx: ExprContext, types: ExprTypes): Record<string, unknown> {
+  const typed = (prefix: string, values: Record<string, unknown> | undefined): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(values ?? {}).map(([k, v]) => [k, toCel(v, types[`${prefix}${k}`])]));
+  return {
+    params: typed('params.', ctx.params),
+    nodes: Object.fromEntries(
+      Object.entries(ctx.nodes).map(([id, n]) => [id, { status: n.status, outputs: typed(`nodes.${id}.outputs.`, n.outputs) }]),
+    ),
+    outputs: typed('outputs.', ctx.outputs),
+    run: toCel(ctx.run),
+  };
+}
+
+function evaluate(source: string, ctx: ExprContext, types: ExprTypes, pos: SourcePos | undefined, what: string): unknown {
+  try {
+    return fromCel(runtimeProgram(source)(celContext(ctx, types)));
+  } catch (e) {
+    const err = e as { summary?: string; message: string };
+    const message = e instanceof UnsafeIntegerError ? err.message : (err.summary ?? err.message.split('\n')[0]);
+    throw new WorkflowError([
+      {
+        severity: 'error',
+        ...(pos && { pos }),
+        message: `${what} \`${source}\` failed: ${message}`,
+        hint: e instanceof UnsafeIntegerError ? 'convert it with string(…) or double(…)' : undefined,
+      },
+    ]);
+  }
+}
+
+function lookup(ctx: ExprContext, path: string[]): unknown {
+  let v: unknown = ctx;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, p)) return undefined;
+    v = (v as Record<string, unknown>)[p];
+  }
+  return v;
+}
+
+/**
+ * Evaluates an `if:` or `when:` condition. `operands` holds the value of every `params.x`,
+ * `nodes.a.outputs.b`, `nodes.a.status` and `outputs.c` it reads (for skip reasons).
+ * Throws WorkflowError when evaluation fails or the result is not a boolean.
+ */
+export function evaluateCondition(expr: Expr, ctx: ExprContext): { value: boolean; operands: Record<string, unknown> } {
+  const types = { ...ctx.types, ...expr.types };
+  const value = evaluate(expr.source, ctx, types, expr.pos, 'condition');
+  if (typeof value !== 'boolean') {
+    throw new WorkflowError([
+      { severity: 'error', pos: expr.pos, message: `condition \`${expr.source}\` gave ${JSON.stringify(value)}, not true or false` },
+    ]);
+  }
+  const operands: Record<string, unknown> = {};
+  for (const ref of findReferences(runtimeProgram(expr.source).ast)) {
+    if (ref.root === 'run') continue;
+    const depth = ref.root === 'nodes' ? (ref.fields[1] === 'status' ? 2 : 3) : 1;
+    if (ref.fields.length < depth) continue;
+    const path = [ref.root, ...ref.fields.slice(0, depth)];
+    const v = lookup(ctx, path);
+    if (v !== undefined) operands[referenceKey(ref, depth)] = v;
+  }
+  return { value, operands };
+}
+
+/**
+ * Renders `${{ }}` templates deep inside lists and objects. A string that is exactly one template
+ * keeps the expression's type (an int stays a number); otherwise results are interpolated.
+ * Integers come back as numbers; past 2^53 that would lose precision, so it throws instead.
+ * Pass a node's whole `params` (or set ctx.types) so that numbers get their declared CEL types.
+ */
+export function renderTemplate(value: unknown, ctx: ExprContext, types?: ExprTypes): unknown {
+  const t = types ?? ctx.types ?? (value !== null && typeof value === 'object' ? templateTypes.get(value) : undefined) ?? {};
+  if (typeof value === 'string') {
+    const scan = scanTemplates(value);
+    const pos = undefined;
+    if ('error' in scan) throw new WorkflowError([{ severity: 'error', message: `template ${JSON.stringify(value)}: ${scan.error}` }]);
+    const whole = wholeTemplate(value, scan.parts);
+    if (whole) return evaluate(whole.source, ctx, t, pos, 'template');
+    let out = '';
+    let last = 0;
+    for (const part of scan.parts) {
+      out += value.slice(last, part.start) + interpolate(evaluate(part.source, ctx, t, pos, 'template'));
+      last = part.end;
+    }
+    return out + value.slice(last);
+  }
+  if (Array.isArray(value)) return value.map((v) => renderTemplate(v, ctx, t));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderTemplate(v, ctx, t)]));
+  }
+  return value;
+}

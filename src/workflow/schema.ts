@@ -1,0 +1,110 @@
+// The workflow file's shape as a zod schema: validates the raw YAML and is the source of `flow schema`.
+// It holds no transforms, so that z.toJSONSchema describes exactly what a file may contain;
+// build-workflow.ts turns the validated raw document into the typed Workflow.
+import * as z from 'zod';
+import { durationPattern } from './duration.js';
+
+export const paramTypes = ['string', 'integer', 'number', 'boolean', 'list', 'object'] as const;
+export const outputTypes = [...paramTypes, 'any'] as const;
+export const errorClasses = ['error', 'timeout', 'kernel_died', 'kernel_start'] as const;
+export const runIfRules = [
+  'none_failed_min_one_success',
+  'all_success',
+  'all_done',
+  'one_success',
+  'one_failed',
+  'all_failed',
+  'none_failed',
+] as const;
+
+/** Names that a notebook receives as variables: Python identifiers. */
+export const identifierPattern = '^[A-Za-z_][A-Za-z0-9_]*$';
+
+const duration = z
+  .union([z.number().nonnegative(), z.string().regex(new RegExp(durationPattern))])
+  .describe('A duration: 500ms, 90s, 10m, 1h, 1h30m, or a number of seconds');
+
+const retry = z
+  .strictObject({
+    attempts: z.int().min(1).max(100).describe('All attempts, the first included (1 = no retry)').optional(),
+    delay: duration.optional(),
+    backoff: z.number().min(1).max(100).describe('Multiplier of the delay after each attempt').optional(),
+    max_delay: duration.optional(),
+    on: z.array(z.enum(errorClasses)).describe('Error classes that are retried').optional(),
+  })
+  .describe('Retry policy');
+
+const stringList = z.union([z.string(), z.array(z.string())]);
+const envMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+const param = z
+  .strictObject({
+    type: z.enum(paramTypes).optional().describe('Inferred from the default when omitted; else string'),
+    default: z.unknown().optional(),
+    enum: z.array(z.unknown()).min(1).optional(),
+    required: z.boolean().optional().describe('Defaults to true when there is no default'),
+    description: z.string().optional(),
+  })
+  .describe('A run parameter; -p name=value and -f params.yml override its default');
+
+const branch = z.strictObject({
+  when: z.string().optional().describe('A CEL condition over outputs.*; no `when` means otherwise'),
+  goto: z.string().describe('The node to run next'),
+});
+
+const nodeCommon = {
+  kernel: z.string().min(1).optional(),
+  timeout: duration.optional().describe('Whole-notebook wall clock'),
+  cell_timeout: duration.optional(),
+  retry: retry.optional(),
+  cwd: z.string().optional().describe('Working directory, relative to the workflow file'),
+  env: envMap.optional(),
+  continue_on_error: z.boolean().optional(),
+};
+
+export const nodeKeys = [
+  'notebook', 'needs', 'params', 'outputs', 'next', 'if', 'run_if', 'matrix',
+  ...Object.keys(nodeCommon),
+];
+
+const node = z.strictObject({
+  notebook: z.string().min(1).describe('Path of the notebook, relative to the workflow file'),
+  needs: stringList.optional(),
+  params: z.record(z.string(), z.unknown()).optional().describe('Values may hold ${{ expr }} templates'),
+  outputs: z.record(z.string(), z.enum(outputTypes)).optional(),
+  next: z.array(branch).optional().describe('The first branch whose `when` holds is taken'),
+  if: z.string().optional().describe('A CEL condition; false skips the node'),
+  run_if: z.enum(runIfRules).optional(),
+  matrix: z
+    .record(z.string(), z.union([z.array(z.unknown()).min(1), z.int().min(1)]))
+    .optional()
+    .describe('Axis → values; `max_parallel: N` caps instances running at once'),
+  ...nodeCommon,
+});
+
+export const workflowSchema = z
+  .strictObject({
+    version: z.literal(1).optional(),
+    name: z.string().regex(/^[a-z0-9_-]+$/),
+    description: z.string().optional(),
+    params: z.record(z.string(), param).optional(),
+    defaults: z.strictObject(nodeCommon).optional(),
+    concurrency: z.int().min(1).max(1024).optional(),
+    nodes: z.record(z.string(), node),
+  })
+  .describe('A flow workflow: Jupyter notebooks run as a DAG');
+
+export type RawWorkflow = z.infer<typeof workflowSchema>;
+export type RawNode = RawWorkflow['nodes'][string];
+export type RawParam = NonNullable<RawWorkflow['params']>[string];
+export type RawRetry = z.infer<typeof retry>;
+
+/** Known keys of each kind of mapping, for "did you mean" on unknown keys. */
+export const knownKeys = {
+  top: Object.keys(workflowSchema.shape),
+  node: nodeKeys,
+  defaults: Object.keys(nodeCommon),
+  param: Object.keys(param.shape),
+  retry: Object.keys(retry.shape),
+  branch: Object.keys(branch.shape),
+};

@@ -1,0 +1,112 @@
+// YAML text → document with source positions, and path → `file:line:col` lookups for messages.
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import type { Diagnostic, SourcePos } from '../errors.js';
+
+export type YamlPath = readonly (string | number)[];
+
+/** A parsed YAML document that can say where any path's key or value was written. */
+export class SourceMap {
+  private readonly lines = new LineCounter();
+  readonly doc: Document.Parsed;
+  /** YAML syntax errors and duplicate keys. */
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(
+    readonly text: string,
+    /** The file name used in messages, as the user wrote it. */
+    readonly file: string,
+  ) {
+    // uniqueKeys off: duplicates are reported below with a message that names the first one.
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: false });
+    for (const e of this.doc.errors) {
+      this.diagnostics.push({ severity: 'error', pos: this.at(e.pos[0]), message: `YAML: ${firstLine(e.message)}` });
+    }
+    for (const w of this.doc.warnings) {
+      this.diagnostics.push({ severity: 'warning', pos: this.at(w.pos[0]), message: `YAML: ${firstLine(w.message)}` });
+    }
+    this.findDuplicateKeys(this.doc.contents, []);
+  }
+
+  /** Position of a character offset (1-based line and column). */
+  at(offset: number): SourcePos {
+    const { line, col } = this.lines.linePos(Math.max(0, Math.min(offset, this.text.length)));
+    return { file: this.file, line, col };
+  }
+
+  /** The YAML node of a path's value, if it exists. */
+  node(path: YamlPath): Node | undefined {
+    if (path.length === 0) return (this.doc.contents as Node | null) ?? undefined;
+    const n = this.doc.getIn(path as (string | number)[], true) as unknown;
+    return n && typeof n === 'object' && 'range' in n ? (n as Node) : undefined;
+  }
+
+  /** Where a path's value was written; falls back to the nearest existing ancestor. */
+  valuePos(path: YamlPath): SourcePos {
+    for (let p = path; ; p = p.slice(0, -1)) {
+      const n = this.node(p);
+      if (n?.range) return this.at(n.range[0]);
+      if (p.length === 0) return this.at(0);
+    }
+  }
+
+  /** Where a path's key was written (`path` ends with the key); falls back to valuePos. */
+  keyPos(path: YamlPath): SourcePos {
+    const parent = this.node(path.slice(0, -1));
+    const key = path[path.length - 1];
+    if (isMap(parent)) {
+      for (const item of parent.items) {
+        if (isScalar(item.key) && String(item.key.value) === String(key) && item.key.range) {
+          return this.at(item.key.range[0]);
+        }
+      }
+    }
+    return this.valuePos(path);
+  }
+
+  /**
+   * Offset of character `index` of a string value in the file, for positions inside expressions.
+   * Exact for plain and quoted scalars without escapes; block scalars point at their start.
+   */
+  offsetInString(path: YamlPath, index: number): SourcePos {
+    const n = this.node(path);
+    if (!isScalar(n) || !n.range) return this.valuePos(path);
+    switch (n.type) {
+      case 'PLAIN':
+        return this.at(n.range[0] + index);
+      case 'QUOTE_DOUBLE':
+      case 'QUOTE_SINGLE':
+        return this.at(n.range[0] + 1 + index);
+      default:
+        return this.at(n.range[0]);
+    }
+  }
+
+  private findDuplicateKeys(node: unknown, path: (string | number)[]): void {
+    if (isMap(node)) {
+      const seen = new Map<string, number>();
+      for (const item of node.items) {
+        if (!isPair(item)) continue;
+        const key = isScalar(item.key) ? String(item.key.value) : undefined;
+        if (key !== undefined && isScalar(item.key) && item.key.range) {
+          const first = seen.get(key);
+          if (first !== undefined) {
+            const what = path.length === 1 && path[0] === 'nodes' ? 'node id' : path.length === 1 && path[0] === 'params' ? 'param' : 'key';
+            this.diagnostics.push({
+              severity: 'error',
+              pos: this.at(item.key.range[0]),
+              message: `duplicate ${what} "${key}" (first written at line ${this.at(first).line})`,
+              hint: 'each key may appear once in a mapping',
+            });
+          } else seen.set(key, item.key.range[0]);
+        }
+        this.findDuplicateKeys(item.value, key === undefined ? path : [...path, key]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => this.findDuplicateKeys(item, [...path, i]));
+    }
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.trim();
+}
