@@ -1,0 +1,27 @@
+// `flow show RUN`: one run's record — each node's status, why it was skipped, outputs, notebook, error.
+import type { CommandModule } from 'yargs';
+
+export interface ShowArgs {
+  run: string;
+  'runs-dir': string;
+  json: boolean;
+}
+
+export const showCommand: CommandModule<object, ShowArgs> = {
+  command: 'show <run>',
+  describe: 'Show a recorded run (a run id, a unique prefix of one, or a run directory)',
+  builder: (y) =>
+    y
+      .positional('run', { type: 'string', demandOption: true, describe: 'Run id or run directory' })
+      .option('runs-dir', { type: 'string', default: 'runs', describe: 'Where runs are recorded' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print run.json' }) as never,
+  handler: async (args) => {
+    const [{ loadRun }, { formatRun }] = await Promise.all([
+      import('../../ledger/load-run.js'),
+      import('../../ledger/format-run.js'),
+    ]);
+    const run = await loadRun(args.run, args['runs-dir']);
+    process.stdout.write(args.json ? `${JSON.stringify(run, null, 2)}\n` : formatRun(run));
+    process.exitCode = 0;
+  },
+};

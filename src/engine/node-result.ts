@@ -1,0 +1,28 @@
+// A terminal node's result as the scheduler keeps it: what decides downstream edges.
+import type { NodeError, SkipReason } from './events.js';
+import type { EdgeStatus } from './trigger-rules.js';
+
+/** The branch a node's `next` chose (null: none matched). */
+export interface BranchDecision {
+  chose: string | null;
+  /** The matching `when` source, 'otherwise', or '' when none was chosen. */
+  because: string;
+  operands: Record<string, unknown>;
+  /** The `when`s tried before the chosen branch, all false. */
+  rejected: string[];
+}
+
+export interface NodeResult {
+  status: EdgeStatus;
+  outputs?: Record<string, unknown>;
+  error?: NodeError;
+  skip?: SkipReason;
+  /** Set when the node succeeded and has `next`, or failed with continue_on_error. */
+  branch?: BranchDecision;
+  attempts: number;
+  notebookPath?: string;
+  continueOnError?: boolean;
+  reused?: boolean;
+  /** Outside the selection of --only/--from: its edges count as succeeded. */
+  outside?: boolean;
+}

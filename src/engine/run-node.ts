@@ -1,0 +1,71 @@
+// Runs a node that was decided to run: render its params, execute (fanned out for a matrix),
+// then decide its branch from its outputs.
+import type { NodeSpec } from '../workflow/types.js';
+import { decideBranch, noBranchAfterFailure } from './branch.js';
+import { expressionError } from './decide-node.js';
+import { collectMatrixOutputs, expandMatrix } from './matrix.js';
+import type { NodeResult } from './node-result.js';
+import { runAttempts, type AttemptsOutcome } from './run-attempts.js';
+import type { RunContext } from './run-context.js';
+import { Semaphore } from './semaphore.js';
+
+export async function runNode(rc: RunContext, node: NodeSpec): Promise<NodeResult> {
+  rc.emit({ type: 'node_queued', node: node.id });
+  let params: Record<string, unknown>;
+  try {
+    params = rc.opts.expressions.renderTemplate(node.params, rc.ctx) as Record<string, unknown>;
+  } catch (err) {
+    return withBranch(rc, node, { status: 'failed', error: expressionError('params', err), attempts: 0 });
+  }
+  const outcome = node.matrix ? await runMatrix(rc, node, params) : await runAttempts(rc, node, params);
+  return withBranch(rc, node, outcome);
+}
+
+function withBranch(rc: RunContext, node: NodeSpec, outcome: AttemptsOutcome): NodeResult {
+  const result: NodeResult = { ...outcome };
+  if (outcome.status === 'failed' && node.continueOnError) {
+    result.continueOnError = true;
+    if (node.next.length > 0) result.branch = noBranchAfterFailure();
+  }
+  if (outcome.status !== 'succeeded' || node.next.length === 0) return result;
+  try {
+    result.branch = decideBranch(node, outcome.outputs ?? {}, rc.ctx, rc.opts.expressions);
+  } catch (err) {
+    // The notebook ran but the branch cannot be decided: nothing downstream can be chosen.
+    return withBranch(rc, node, { ...outcome, status: 'failed', error: expressionError('next', err) });
+  }
+  rc.emit({ type: 'branch_decided', node: node.id, ...result.branch });
+  return result;
+}
+
+/** Each instance is an attempt stream of its own; the node fails if any instance fails. */
+async function runMatrix(rc: RunContext, node: NodeSpec, params: Record<string, unknown>): Promise<AttemptsOutcome> {
+  const spec = node.matrix!;
+  const nodeSlots = new Semaphore(spec.maxParallel ?? rc.slots.size);
+  const combos = expandMatrix(spec);
+  const outcomes = await Promise.all(
+    combos.map(async (combo, i) => {
+      const started = rc.clock.now();
+      const o = await runAttempts(rc, node, { ...params, ...combo }, i, nodeSlots);
+      rc.emit({
+        type: 'node_finished',
+        node: node.id,
+        instance: i,
+        status: o.status,
+        attempts: o.attempts,
+        durationMs: rc.clock.now() - started,
+        outputs: o.outputs,
+        error: o.error,
+        notebookPath: o.notebookPath,
+      });
+      return o;
+    }),
+  );
+  const attempts = Math.max(0, ...outcomes.map((o) => o.attempts));
+  const failed = outcomes.find((o) => o.status === 'failed');
+  if (failed) return { status: 'failed', error: failed.error, attempts };
+  const cancelled = outcomes.find((o) => o.status === 'cancelled');
+  if (cancelled) return { status: 'cancelled', error: cancelled.error, attempts };
+  const outputs = collectMatrixOutputs(Object.keys(node.outputs), outcomes.map((o) => o.outputs));
+  return { status: 'succeeded', outputs, attempts };
+}

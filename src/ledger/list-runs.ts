@@ -1,0 +1,54 @@
+// `flow runs`: every recorded run under a runs directory, newest first.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NodeStatus } from '../engine/events.js';
+import { countStatuses, type RunState } from '../engine/run-state.js';
+import { readRunRecord } from './read-run.js';
+
+export interface RunListEntry {
+  runId: string;
+  workflow: string;
+  /** 'unreadable' when run.json is missing or broken (e.g. the run was killed at once). */
+  status: RunState['status'] | 'unreadable';
+  startedAt?: string;
+  durationMs?: number;
+  counts: Partial<Record<NodeStatus, number>>;
+  runDir: string;
+}
+
+/** Runs of every workflow, or of `workflow` only; a missing runs directory has none. */
+export async function listRuns(runsDir: string, workflow?: string): Promise<RunListEntry[]> {
+  const workflows = workflow === undefined ? await subdirs(runsDir) : [workflow];
+  const entries: RunListEntry[] = [];
+  for (const wf of workflows) {
+    for (const runId of await subdirs(join(runsDir, wf))) {
+      const runDir = join(runsDir, wf, runId);
+      try {
+        const r = await readRunRecord(runDir);
+        entries.push({
+          runId: r.runId,
+          workflow: r.workflow || wf,
+          status: r.status,
+          startedAt: r.startedAt || undefined,
+          durationMs: r.durationMs,
+          counts: countStatuses(r),
+          runDir,
+        });
+      } catch {
+        entries.push({ runId, workflow: wf, status: 'unreadable', counts: {}, runDir });
+      }
+    }
+  }
+  // Run ids sort by time; ties (same second) keep a stable order by workflow.
+  return entries.sort((a, b) => (a.runId === b.runId ? a.workflow.localeCompare(b.workflow) : a.runId < b.runId ? 1 : -1));
+}
+
+async function subdirs(dir: string): Promise<string[]> {
+  try {
+    const dirents = await readdir(dir, { withFileTypes: true });
+    return dirents.filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}

@@ -1,0 +1,17 @@
+// run.json: the run's state (reduceRunState over its events) plus what makes it evidence.
+import type { RunState } from '../engine/run-state.js';
+import type { WorkflowSnapshot } from './workflow-snapshot.js';
+
+/** Bumped when run.json changes incompatibly. */
+export const RUN_SCHEMA_VERSION = 1;
+
+export interface RunRecord extends RunState {
+  schemaVersion: number;
+  /** The flow version that wrote it. */
+  flowVersion: string;
+  /** sha256 of the workflow file's text. */
+  workflowHash: string;
+  workflowSnapshot: WorkflowSnapshot;
+  /** ISO-8601 UTC of the last write. */
+  updatedAt: string;
+}
