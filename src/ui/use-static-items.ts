@@ -1,0 +1,32 @@
+// The items the live view moves into Ink's <Static>: finished nodes and warnings, append-only.
+import { useRef } from 'react';
+import { terminalStatuses } from '../engine/events.js';
+import type { RunState } from '../engine/run-state.js';
+
+export type StaticItem = { kind: 'node'; id: string } | { kind: 'log'; index: number };
+
+/**
+ * <Static> prints each item once, by position, so the list may only grow: a node is appended
+ * when first seen finished (order of finishing, not of the plan), a warn/error log when first seen.
+ */
+export function useStaticItems(state: RunState): StaticItem[] {
+  const ref = useRef<{ items: StaticItem[]; nodes: Set<string>; logs: number }>({
+    items: [],
+    nodes: new Set(),
+    logs: 0,
+  });
+  const seen = ref.current;
+  const added: StaticItem[] = [];
+  for (let i = seen.logs; i < state.logs.length; i++) {
+    if (state.logs[i].level !== 'info') added.push({ kind: 'log', index: i });
+  }
+  seen.logs = state.logs.length;
+  for (const n of Object.values(state.nodes)) {
+    if (terminalStatuses.has(n.status) && !seen.nodes.has(n.id)) {
+      seen.nodes.add(n.id);
+      added.push({ kind: 'node', id: n.id });
+    }
+  }
+  if (added.length > 0) seen.items = [...seen.items, ...added];
+  return seen.items;
+}
