@@ -31,6 +31,13 @@ async function main(argv: string[]): Promise<void> {
   await parser.parseAsync();
 }
 
-main(hideBin(process.argv)).catch((err: unknown) => {
-  process.exitCode = handleError(err);
-});
+main(hideBin(process.argv))
+  .catch((err: unknown) => {
+    process.exitCode = handleError(err);
+  })
+  .finally(() => {
+    // Exit as soon as the work is done: fetch's keep-alive sockets and the kernel client's
+    // timers would otherwise hold the process open for seconds. Exit once stdout has drained.
+    const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
+    process.stdout.write('', () => process.exit(code));
+  });

@@ -1,0 +1,52 @@
+// Parameters from the command line, papermill's way: -f files < -y YAML < -p typed < -r raw.
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { UsageError } from '../errors.js';
+import { parsePapermillValue } from '../workflow/run-params.js';
+
+export interface CliParamSources {
+  files?: string[];
+  yaml?: string[];
+  /** Flat [name, value, name, value…] as yargs gives `-p NAME VALUE`. */
+  params?: string[];
+  raw?: string[];
+}
+
+export function collectCliParams(src: CliParamSources): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const file of src.files ?? []) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read parameters file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    Object.assign(out, asMapping(text, `parameters file ${file}`));
+  }
+  for (const y of src.yaml ?? []) Object.assign(out, asMapping(y, '-y'));
+  for (const [name, value] of pairs(src.params, '-p')) out[name] = parsePapermillValue(value);
+  for (const [name, value] of pairs(src.raw, '-r')) out[name] = value;
+  return out;
+}
+
+function asMapping(text: string, what: string): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (err) {
+    throw new UsageError(`${what} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new UsageError(`${what} must be a mapping of parameter names to values`, 'e.g. alpha: 0.5');
+  }
+  return doc as Record<string, unknown>;
+}
+
+function pairs(flat: string[] | undefined, flag: string): [string, string][] {
+  if (!flat) return [];
+  if (flat.length % 2 !== 0) throw new UsageError(`${flag} takes a NAME and a VALUE`, `e.g. ${flag} alpha 0.5`);
+  const out: [string, string][] = [];
+  for (let i = 0; i < flat.length; i += 2) out.push([String(flat[i]), String(flat[i + 1])]);
+  return out;
+}

@@ -1,0 +1,99 @@
+// One run, start to end: run dir, ledger, reporters, executor, interrupts; never loses the record.
+import { copyFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { RunEvent } from '../engine/events.js';
+import type { ReusedNode } from '../engine/run-options.js';
+import { runPlan } from '../engine/scheduler.js';
+import type { Plan } from '../graph/types.js';
+import { createKernelExecutor } from '../kernel/kernel-executor.js';
+import type { JupyterServer } from '../kernel/jupyter-server.js';
+import { finalNotebookPath } from '../ledger/notebook-paths.js';
+import { createRunDir } from '../ledger/run-dir.js';
+import { createRunId } from '../ledger/run-id.js';
+import { RunLedger } from '../ledger/run-ledger.js';
+import { createReporters } from '../report/reporter.js';
+import { interruptExitCode, trapInterrupts } from './interrupts.js';
+import type { ReportArgs } from './report-options.js';
+import { evaluateCondition, renderTemplate } from '../workflow/evaluate-expr.js';
+
+/** The CEL functions the scheduler is given. */
+export const expressions = { evaluateCondition, renderTemplate };
+
+export interface ExecuteRunOptions {
+  plan: Plan;
+  params: Record<string, unknown>;
+  runsDir: string;
+  server: Promise<JupyterServer>;
+  /** The server's log so far (and from now on); saved into the run directory. */
+  serverLog: string[];
+  report: ReportArgs;
+  concurrency?: number;
+  only?: string[];
+  from?: string;
+  reuse?: Record<string, ReusedNode>;
+  resumedFrom?: { runId: string; runDir: string };
+}
+
+export async function executeRun(o: ExecuteRunOptions): Promise<number> {
+  const workflow = o.plan.workflow;
+  const interrupts = trapInterrupts();
+  try {
+    // Infrastructure first: without Jupyter nothing can run, so no run directory is made.
+    const server = await o.server;
+    if (interrupts.received) return interruptExitCode(interrupts.received);
+    const runId = createRunId();
+    const runDir = await createRunDir(o.runsDir, workflow.name, runId);
+    if (o.resumedFrom) await carryOverNotebooks(o.resumedFrom.runDir, runDir, o.plan, o.reuse ?? {});
+    const ledger = await RunLedger.open({ runDir, workflow });
+    const reporter = await createReporters({
+      reporter: o.report.reporter,
+      junit: o.report.junit,
+      verbose: o.report.verbose,
+      stdout: process.stdout,
+      env: process.env,
+    });
+    const emit = (ev: RunEvent) => {
+      ledger.handle(ev);
+      reporter.onEvent(ev);
+    };
+    const executor = createKernelExecutor({
+      server,
+      warn: (message, node) => emit({ type: 'log', at: new Date().toISOString(), level: 'warn', message, node }),
+    });
+    try {
+      const summary = await runPlan(o.plan, {
+        executor,
+        params: o.params,
+        runId,
+        runDir,
+        emit,
+        signal: interrupts.signal,
+        concurrency: o.concurrency,
+        expressions,
+        reuse: o.reuse,
+        only: o.only,
+        from: o.from,
+        resumedFrom: o.resumedFrom?.runId,
+      });
+      return summary.exitCode;
+    } finally {
+      // Whatever happened, the record and the notebooks are saved before flow exits.
+      await executor.close?.();
+      await ledger.close();
+      await reporter.close();
+      await writeFile(join(runDir, 'jupyter-server.log'), o.serverLog.join('\n') + '\n').catch(() => undefined);
+    }
+  } finally {
+    interrupts.dispose();
+  }
+}
+
+/** A resumed run's directory is complete on its own: reused nodes' notebooks are copied in. */
+async function carryOverNotebooks(fromDir: string, toDir: string, plan: Plan, reuse: Record<string, ReusedNode>): Promise<void> {
+  for (const id of Object.keys(reuse)) {
+    const node = plan.workflow.nodes[id];
+    const count = node?.matrix ? Object.values(node.matrix.axes).reduce((n, v) => n * v.length, 1) : undefined;
+    const files = count === undefined ? [finalNotebookPath(fromDir, id)] : Array.from({ length: count }, (_, i) => finalNotebookPath(fromDir, id, i));
+    for (const f of files) await copyFile(f, join(toDir, basename(f))).catch(() => undefined);
+  }
+}

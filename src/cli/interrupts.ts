@@ -1,0 +1,41 @@
+// Ctrl-C and SIGTERM: the first asks the run to stop cleanly (save notebooks, record
+// `cancelled`); a second Ctrl-C exits at once (the server's watchdog then stops the kernels).
+import { ExitCode } from '../errors.js';
+
+export interface Interrupts {
+  signal: AbortSignal;
+  /** The signal that interrupted the run, if any. */
+  readonly received: 'SIGINT' | 'SIGTERM' | undefined;
+  dispose(): void;
+}
+
+export function trapInterrupts(onFirst?: (sig: 'SIGINT' | 'SIGTERM') => void): Interrupts {
+  const controller = new AbortController();
+  let received: 'SIGINT' | 'SIGTERM' | undefined;
+  const handler = (sig: 'SIGINT' | 'SIGTERM') => {
+    if (received) {
+      process.exit(sig === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
+    }
+    received = sig;
+    onFirst?.(sig);
+    controller.abort(sig);
+  };
+  const onInt = () => handler('SIGINT');
+  const onTerm = () => handler('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    signal: controller.signal,
+    get received() {
+      return received;
+    },
+    dispose() {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
+}
+
+export function interruptExitCode(sig: 'SIGINT' | 'SIGTERM'): number {
+  return sig === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
+}

@@ -1,0 +1,138 @@
+// The body of `flow run` and `flow resume`: load, plan, start Jupyter, run, record, report.
+import { dirname, resolve } from 'node:path';
+import { ExitCode, formatDiagnostic, type Diagnostic } from '../errors.js';
+import { describePlanRun } from '../engine/describe-plan.js';
+import type { ReusedNode } from '../engine/run-options.js';
+import { buildPlan } from '../graph/build-plan.js';
+import type { Plan } from '../graph/types.js';
+import { connectJupyter } from '../kernel/connect.js';
+import type { JupyterServer } from '../kernel/jupyter-server.js';
+import { loadWorkflow } from '../workflow/load-workflow.js';
+import { resolveRunParams } from '../workflow/run-params.js';
+import type { RunArgs } from './commands/run.js';
+import type { JupyterArgs } from './jupyter-options.js';
+import { formatDryRun } from './format-dry-run.js';
+import type { ReportArgs } from './report-options.js';
+import { executeRun, expressions } from './execute-run.js';
+
+/**
+ * Starts the embedded server at once: it takes a second or two, which overlaps with loading
+ * and checking the workflow. The promise never rejects unhandled; callers await it.
+ */
+export function startServerEarly(args: JupyterArgs, log: (line: string) => void): Promise<JupyterServer> {
+  const p = connectJupyter({ jupyter: args.jupyter, serverUrl: args.serverUrl, log });
+  p.catch(() => undefined);
+  return p;
+}
+
+export async function stopServer(p: Promise<JupyterServer> | undefined): Promise<void> {
+  if (!p) return;
+  await p.then((s) => s.stop(), () => undefined);
+}
+
+export function printWarnings(warnings: readonly Diagnostic[]): void {
+  for (const w of warnings) process.stderr.write(`${formatDiagnostic({ ...w, severity: 'warning' })}\n`);
+}
+
+/** name=value pairs from -p/-r into a record. */
+function assignments(list: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) {
+      process.stderr.write(`error: ${flag} ${item}: expected NAME=VALUE, e.g. ${flag} period=P2\n`);
+      process.exit(ExitCode.invalid);
+    }
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+export async function runWorkflowCommand(args: RunArgs): Promise<number> {
+  const serverLog: string[] = [];
+  const server = args.dryRun ? undefined : startServerEarly(args, (l) => pushBounded(serverLog, l));
+  try {
+    const { workflow, warnings } = await loadWorkflow(resolve(args.workflow));
+    printWarnings(warnings);
+    const params = resolveRunParams(workflow, {
+      files: args.paramsFile,
+      yaml: args.yaml,
+      params: assignments(args.param, '-p'),
+      raw: assignments(args.raw, '-r'),
+    });
+    const plan: Plan = buildPlan(workflow);
+    printWarnings(plan.warnings);
+    if (args.dryRun) {
+      process.stdout.write(formatDryRun(plan, describePlanRun(plan, params, expressions)));
+      return ExitCode.ok;
+    }
+    return await executeRun({
+      plan,
+      params,
+      runsDir: resolve(args.runsDir),
+      server: server!,
+      serverLog,
+      report: args as ReportArgs,
+      concurrency: args.concurrency,
+      only: args.only,
+      from: args.from,
+    });
+  } finally {
+    await stopServer(server);
+  }
+}
+
+export interface ResumeArgs extends JupyterArgs, ReportArgs {
+  run: string;
+  runsDir: string;
+  force?: boolean;
+  concurrency?: number;
+}
+
+export async function resumeCommand(args: ResumeArgs): Promise<number> {
+  const [{ loadRun }, { planResume, checkResumeCompatible }] = await Promise.all([
+    import('../ledger/load-run.js'),
+    import('../ledger/resume.js'),
+  ]);
+  const record = await loadRun(args.run, resolve(args.runsDir));
+  const serverLog: string[] = [];
+  const server = startServerEarly(args, (l) => pushBounded(serverLog, l));
+  try {
+    const { workflow, warnings } = await loadWorkflow(record.workflowFile);
+    printWarnings(warnings);
+    const reasons = await checkResumeCompatible(record, workflow);
+    if (reasons.length > 0 && !args.force) {
+      process.stderr.write(
+        `error: run ${record.runId} cannot be resumed: the workflow changed since it ran\n` +
+          reasons.map((r) => `  - ${r}\n`).join('') +
+          'Start a new run with `flow run`, or pass --force to reuse the recorded outputs anyway.\n',
+      );
+      return ExitCode.invalid;
+    }
+    const plan = buildPlan(workflow);
+    const { reuse } = planResume(record, plan);
+    if (Object.keys(reuse).length === plan.order.length) {
+      process.stdout.write(`run ${record.runId} already succeeded: nothing to resume\n`);
+      return ExitCode.ok;
+    }
+    return await executeRun({
+      plan,
+      params: record.params,
+      // Next to the run it repairs: runs/<workflow>/<run-id> → runs
+      runsDir: dirname(dirname(record.runDir)),
+      server,
+      serverLog,
+      report: args,
+      concurrency: args.concurrency,
+      reuse: reuse as Record<string, ReusedNode>,
+      resumedFrom: { runId: record.runId, runDir: record.runDir },
+    });
+  } finally {
+    await stopServer(server);
+  }
+}
+
+function pushBounded(lines: string[], line: string, max = 2000): void {
+  lines.push(line);
+  if (lines.length > max) lines.shift();
+}

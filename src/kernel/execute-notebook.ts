@@ -1,0 +1,255 @@
+// Runs one notebook on a kernel the papermill way: inject, execute cell by cell, save as it goes.
+import { relative } from 'node:path';
+import type { AttemptProgress } from '../engine/executor.js';
+import type { NodeError } from '../engine/events.js';
+import { hasTag } from '../notebook/cells.js';
+import { injectParameters } from '../notebook/inject-parameters.js';
+import { CellOutputs, DisplayIndex } from '../notebook/output-buffer.js';
+import {
+  addErrorBanner,
+  finishCell,
+  finishNotebookMetadata,
+  startCell,
+  startNotebookMetadata,
+} from '../notebook/papermill-metadata.js';
+import { readNotebook, notebookKernel } from '../notebook/read-notebook.js';
+import { checkOutputType, collectScraps, outputsProbeCode, parseOutputsProbe } from '../notebook/scrapbook.js';
+import type { CodeCell, ErrorOutput, Notebook } from '../notebook/types.js';
+import { sourceText } from '../notebook/types.js';
+import { createNotebookSaver } from '../notebook/write-notebook.js';
+import type { OutputType } from '../workflow/types.js';
+import type { ExecuteOutcome, KernelSession } from './kernel-session.js';
+
+export interface ExecuteNotebookOptions {
+  inputPath: string;
+  outputPath: string;
+  params: Record<string, unknown>;
+  /** Overrides the notebook's kernelspec. */
+  kernelName?: string;
+  /** Kernel for this notebook: started (or handed over pre-warmed) once the notebook is prepared. */
+  getKernel: (kernelName: string) => Promise<KernelSession>;
+  cellTimeoutMs?: number;
+  /** Whole-notebook wall clock. */
+  timeoutMs?: number;
+  declaredOutputs?: Readonly<Record<string, OutputType>>;
+  env?: Readonly<Record<string, string>>;
+  signal?: AbortSignal;
+  onProgress?: (p: AttemptProgress) => void;
+  /** Write the parameterized notebook without executing it (papermill --prepare-only). */
+  prepareOnly?: boolean;
+  /** Hide code cells' source in the output (papermill --report-mode). */
+  reportMode?: boolean;
+  /** @default 1000 */
+  saveIntervalMs?: number;
+  warn?: (message: string) => void;
+}
+
+export type ExecuteNotebookResult =
+  | { ok: true; outputs: Record<string, unknown>; notebook: Notebook }
+  | { ok: false; error: NodeError; cancelled: boolean; notebook: Notebook };
+
+export async function executeNotebook(opts: ExecuteNotebookOptions): Promise<ExecuteNotebookResult> {
+  const input = await readNotebook(opts.inputPath);
+  const kernel = notebookKernel(input);
+  const kernelName = opts.kernelName ?? kernel.name ?? 'python3';
+  const injected = injectParameters(input, opts.params, { language: kernel.language, kernelName });
+  for (const w of injected.warnings) opts.warn?.(w);
+  const nb = injected.notebook;
+  const started = new Date();
+  startNotebookMetadata(nb, {
+    inputPath: opts.inputPath,
+    outputPath: opts.outputPath,
+    parameters: opts.params,
+    environmentVariables: opts.env ?? {},
+    startTime: started,
+  });
+  for (const cell of nb.cells) {
+    if (cell.cell_type !== 'code') continue;
+    cell.outputs = [];
+    cell.execution_count = null;
+    if (opts.reportMode) cell.metadata.jupyter = { ...(cell.metadata.jupyter as object), source_hidden: true };
+  }
+  const saver = createNotebookSaver(opts.outputPath, () => nb, { intervalMs: opts.saveIntervalMs ?? 1000 });
+  await saver.flush();
+  if (opts.prepareOnly) return { ok: true, outputs: {}, notebook: nb };
+
+  let result: ExecuteNotebookResult;
+  let session: KernelSession | undefined;
+  try {
+    try {
+      session = await opts.getKernel(kernelName);
+    } catch (err) {
+      const error: NodeError = { errorClass: 'kernel_start', message: (err as Error).message };
+      result = { ok: false, error, cancelled: false, notebook: nb };
+      finishNotebookMetadata(nb, { endTime: new Date(), startTime: started, exception: true });
+      return result;
+    }
+    if (nb.metadata.language_info === undefined) nb.metadata.language_info = session.languageInfo;
+    result = await runCells(nb, session, opts, saver.schedule);
+    if (result.ok && opts.declaredOutputs && Object.keys(opts.declaredOutputs).length > 0) {
+      result = await readDeclaredOutputs(nb, session, opts.declaredOutputs, opts.signal);
+    }
+    finishNotebookMetadata(nb, { endTime: new Date(), startTime: started, exception: !result.ok });
+    return result;
+  } finally {
+    // The notebook is always written, even on failure or cancellation.
+    await saver.flush();
+    await session?.shutdown();
+  }
+}
+
+async function runCells(
+  nb: Notebook,
+  session: KernelSession,
+  opts: ExecuteNotebookOptions,
+  save: () => void,
+): Promise<ExecuteNotebookResult> {
+  const deadline = opts.timeoutMs !== undefined ? Date.now() + opts.timeoutMs : undefined;
+  const displays = new DisplayIndex();
+  const codeCells = nb.cells.map((c, i) => [c, i] as const).filter(([c]) => c.cell_type === 'code');
+  const total = codeCells.length;
+  if (opts.env && Object.keys(opts.env).length > 0) {
+    // Jupyter's REST API cannot set a kernel's environment; set it before the first cell.
+    await session.execute(`import os as __flow_os\n__flow_os.environ.update(${JSON.stringify(opts.env)})\ndel __flow_os`, {
+      silent: true,
+    });
+  }
+  for (let n = 0; n < codeCells.length; n++) {
+    const [cell, index] = codeCells[n] as readonly [CodeCell, number];
+    if (hasTag(cell, 'skip-execution') || sourceText(cell.source).trim() === '') continue;
+    const remaining = deadline !== undefined ? deadline - Date.now() : undefined;
+    const timeoutMs = minDefined(opts.cellTimeoutMs, remaining);
+    const notebookTimeout = remaining !== undefined && (opts.cellTimeoutMs === undefined || remaining < opts.cellTimeoutMs);
+    opts.onProgress?.({ kind: 'cell_started', cell: n, total });
+    startCell(cell, new Date());
+    save();
+    const outputs = new CellOutputs(displays, cell, save);
+    const outcome = await session.execute(sourceText(cell.source), {
+      timeoutMs: timeoutMs !== undefined ? Math.max(timeoutMs, 1) : undefined,
+      signal: opts.signal,
+      onIOPub: (type, content) => {
+        outputs.onMessage(type, content);
+        if (type === 'stream') {
+          const c = content as { name: 'stdout' | 'stderr'; text: string };
+          opts.onProgress?.({ kind: 'output', stream: c.name, text: c.text });
+        }
+      },
+    });
+    outputs.finish();
+    if ('executionCount' in outcome) cell.execution_count = outcome.executionCount;
+    cell.metadata.execution = { ...cell.metadata.execution, ...outcome.timing };
+    const failure = classify(outcome, cell, timeoutMs, notebookTimeout);
+    finishCell(cell, new Date(), failure !== undefined && failure !== 'sysexit0');
+    opts.onProgress?.({ kind: 'cell_finished', cell: n, total, ok: failure === undefined || failure === 'sysexit0' });
+    save();
+    if (failure === 'sysexit0') break;
+    if (failure === undefined) continue;
+    if (outcome.status !== 'cancelled') addErrorBanner(nb, nb.cells.indexOf(cell), cell.execution_count);
+    return { ok: false, error: { ...failure, cell: index }, cancelled: outcome.status === 'cancelled', notebook: nb };
+  }
+  return { ok: true, outputs: {}, notebook: nb };
+}
+
+/** undefined: the cell succeeded (or may raise); 'sysexit0': stop, successfully. */
+function classify(
+  outcome: ExecuteOutcome,
+  cell: CodeCell,
+  timeoutMs: number | undefined,
+  notebookTimeout: boolean,
+): NodeError | 'sysexit0' | undefined {
+  switch (outcome.status) {
+    case 'ok':
+      return undefined;
+    case 'error': {
+      if (outcome.ename === 'SystemExit' && ['0', '', 'None'].includes(outcome.evalue.trim())) return 'sysexit0';
+      if (hasTag(cell, 'raises-exception')) return undefined;
+      return {
+        errorClass: 'error',
+        message: `${outcome.ename}: ${outcome.evalue}`,
+        executionCount: outcome.executionCount,
+        ename: outcome.ename,
+        evalue: outcome.evalue,
+        traceback: outcome.traceback,
+      };
+    }
+    case 'timeout': {
+      const what = notebookTimeout ? 'the notebook timed out' : 'a cell timed out';
+      const evalue = `${what}: interrupted after ${formatSeconds(timeoutMs ?? 0)}`;
+      appendError(cell, 'CellTimeoutError', evalue);
+      return { errorClass: 'timeout', message: evalue, executionCount: outcome.executionCount, ename: 'CellTimeoutError', evalue };
+    }
+    case 'died': {
+      appendError(cell, 'DeadKernelError', outcome.message);
+      return { errorClass: 'kernel_died', message: outcome.message, ename: 'DeadKernelError', evalue: outcome.message };
+    }
+    case 'cancelled': {
+      const evalue = 'cancelled: the run was interrupted';
+      appendError(cell, 'KeyboardInterrupt', evalue);
+      return { errorClass: 'error', message: evalue, executionCount: outcome.executionCount, ename: 'KeyboardInterrupt', evalue };
+    }
+  }
+}
+
+/** A failure the kernel did not report itself still shows in the cell, as nbclient's would. */
+function appendError(cell: CodeCell, ename: string, evalue: string): void {
+  const out: ErrorOutput = { output_type: 'error', ename, evalue, traceback: [`${ename}: ${evalue}`] };
+  cell.outputs.push(out);
+}
+
+async function readDeclaredOutputs(
+  nb: Notebook,
+  session: KernelSession,
+  declared: Readonly<Record<string, OutputType>>,
+  signal: AbortSignal | undefined,
+): Promise<ExecuteNotebookResult> {
+  const values: Record<string, unknown> = collectScraps(nb);
+  const missing = Object.keys(declared).filter((name) => !(name in values));
+  if (missing.length > 0) {
+    let text = '';
+    // Not silent: a silent request may not publish stdout on every kernel; the kernel is
+    // shut down right after, so the extra history entry is harmless.
+    await session.execute(outputsProbeCode(missing), {
+      signal,
+      timeoutMs: 30_000,
+      onIOPub: (type, content) => {
+        if (type === 'stream' && (content as { name: string }).name === 'stdout') text += (content as { text: string }).text;
+      },
+    });
+    const probe = parseOutputsProbe(text);
+    if (probe) {
+      Object.assign(values, probe.values);
+      for (const [name, why] of Object.entries(probe.errors)) {
+        const evalue = `output "${name}" could not be read from the kernel: ${why}`;
+        return { ok: false, cancelled: false, notebook: nb, error: { errorClass: 'error', message: evalue, ename: 'OutputTypeError', evalue } };
+      }
+    }
+  }
+  const outputs: Record<string, unknown> = {};
+  for (const [name, type] of Object.entries(declared)) {
+    if (!(name in values)) {
+      const evalue = `output "${name}" is declared but the notebook neither recorded it (scrapbook glue) nor left a variable of that name`;
+      return { ok: false, cancelled: false, notebook: nb, error: { errorClass: 'error', message: evalue, ename: 'MissingOutput', evalue } };
+    }
+    const problem = checkOutputType(name, values[name], type);
+    if (problem) {
+      return { ok: false, cancelled: false, notebook: nb, error: { errorClass: 'error', message: problem, ename: 'OutputTypeError', evalue: problem } };
+    }
+    outputs[name] = values[name];
+  }
+  return { ok: true, outputs, notebook: nb };
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** The path the server must be given for a kernel cwd (relative to its root_dir). */
+export function kernelPathFor(cwd: string, rootDir = '/'): string {
+  return relative(rootDir, cwd);
+}
