@@ -24,8 +24,14 @@ export interface Diagnostic {
   severity: 'error' | 'warning';
 }
 
+/** A path as the user would type it: relative to the current folder when inside it. */
+export function displayPath(file: string, cwd: string = process.cwd()): string {
+  const prefix = cwd.endsWith('/') ? cwd : `${cwd}/`;
+  return file.startsWith(prefix) ? file.slice(prefix.length) : file;
+}
+
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.pos ? `${d.pos.file}:${d.pos.line}:${d.pos.col}: ` : '';
+  const where = d.pos ? `${displayPath(d.pos.file)}:${d.pos.line}:${d.pos.col}: ` : '';
   const prefix = d.severity === 'warning' ? 'warning: ' : '';
   return `${where}${prefix}${d.message}${d.hint ? ` — ${d.hint}` : ''}`;
 }

@@ -1,0 +1,38 @@
+// `flow --help` and `--version` must start fast: they load neither Ink nor anything of Jupyter.
+import { execa } from 'execa';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { staticGraph } from '../../helpers/module-graph.js';
+import { cliPath, repoRoot } from '../../helpers/paths.js';
+
+describe('CLI start-up', () => {
+  it('the entry point statically loads no Ink, React, kernel client or command implementation', () => {
+    const { packages, files } = staticGraph('src/cli/main.ts');
+    const heavy = [...packages].filter((p) => /^(ink|react|@jupyterlab\/|ws$|@marcbachmann\/|zod|@dagrejs\/|execa)/.test(p));
+    expect(heavy).toEqual([]);
+    const rel = [...files].map((f) => f.slice(repoRoot.length + 1));
+    expect(rel.filter((f) => /^src\/(kernel|ui|report|engine|workflow|notebook|ledger|graph)\//.test(f))).toEqual([]);
+  });
+
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    const r = await execa('node', [cliPath, '--version']);
+    expect(r.stdout).toBe(version);
+  });
+
+  it('--help lists every command and the exit codes', async () => {
+    const r = await execa('node', [cliPath, '--help']);
+    for (const c of ['run', 'resume', 'exec', 'validate', 'graph', 'schema', 'inspect', 'runs', 'show']) {
+      expect(r.stdout).toMatch(new RegExp(`flow ${c}\\b`));
+    }
+    expect(r.stdout).toContain('Exit codes: 0 success, 1 a node failed, 2 invalid workflow or usage, 130');
+  });
+
+  it('an unknown command is a usage error (exit 2) without a stack trace', async () => {
+    const r = await execa('node', [cliPath, 'rnu', 'x.yml'], { reject: false });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('Did you mean run?');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
