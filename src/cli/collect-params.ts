@@ -24,15 +24,37 @@ export function collectCliParams(src: CliParamSources): Record<string, unknown> 
     Object.assign(out, asMapping(text, `parameters file ${file}`));
   }
   for (const y of src.yaml ?? []) Object.assign(out, asMapping(y, '-y'));
-  for (const [name, value] of pairs(src.params, '-p')) out[name] = parsePapermillValue(value);
+  for (const [name, value] of pairs(src.params, '-p')) out[name] = typePapermillValue(value);
   for (const [name, value] of pairs(src.raw, '-r')) out[name] = value;
   return out;
+}
+
+/**
+ * parsePapermillValue, except that an integer too big for a JS number becomes a BigInt (papermill
+ * makes it a Python int; a string, or a rounded number, would not round-trip).
+ */
+function typePapermillValue(s: string): unknown {
+  const v = parsePapermillValue(s);
+  if (typeof v === 'string' && /^\s*[+-]?\d+(_\d+)*\s*$/.test(s)) return BigInt(s.trim().replaceAll('_', ''));
+  return v;
+}
+
+/** YAML integers past 2^53 stay exact (BigInt), as PyYAML keeps them; the rest are plain numbers. */
+function exactInts(v: unknown): unknown {
+  if (typeof v === 'bigint') return v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v;
+  if (Array.isArray(v)) return v.map(exactInts);
+  if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) o[k] = exactInts(x);
+    return o;
+  }
+  return v;
 }
 
 function asMapping(text: string, what: string): Record<string, unknown> {
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = exactInts(parse(text, { intAsBigInt: true }));
   } catch (err) {
     throw new UsageError(`${what} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }

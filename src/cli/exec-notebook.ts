@@ -1,13 +1,20 @@
 // The body of `flow exec`: one notebook, papermill's behaviour and messages.
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { ExitCode } from '../errors.js';
+import { fileURLToPath } from 'node:url';
+import { ExitCode, UsageError } from '../errors.js';
 import { connectJupyter } from '../kernel/connect.js';
 import { executeNotebook } from '../kernel/execute-notebook.js';
+import type { JupyterServer } from '../kernel/jupyter-server.js';
 import { KernelPool } from '../kernel/kernel-pool.js';
-import { readNotebook } from '../notebook/read-notebook.js';
+import { listKernelspecs } from '../kernel/kernel-session.js';
+import { injectParameters } from '../notebook/inject-parameters.js';
+import { notebookKernel, readNotebook } from '../notebook/read-notebook.js';
 import { collectCliParams } from './collect-params.js';
 import type { ExecArgs } from './commands/exec.js';
 import { interruptExitCode, trapInterrupts } from './interrupts.js';
+
+/** Where flow is installed (dist/cli/ → the package root): its own .venv is a place to find Jupyter. */
+const installDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** NAME.ipynb → NAME.out.ipynb beside it. */
 export function defaultOutputPath(input: string): string {
@@ -24,19 +31,27 @@ export async function runExec(args: ExecArgs, out: NodeJS.WritableStream = proce
     params: args.parameters?.flat(),
     raw: args.parametersRaw?.flat(),
   });
-  // Fail on a bad notebook before starting any server.
-  await readNotebook(input);
+  // Every problem with the notebook or the parameters is reported before any server starts.
+  const nb = await readNotebook(input);
+  const kernel = notebookKernel(nb);
+  const kernelName = args.kernel ?? kernel.name;
+  if (kernelName === undefined) {
+    throw new UsageError(`${input} has no kernelspec (metadata.kernelspec.name)`, 'name a kernel with -k, e.g. -k python3');
+  }
+  injectParameters(nb, params, { language: kernel.language, kernelName });
   const cwd = resolve(args.cwd ?? dirname(input));
   const interrupts = trapInterrupts((sig) => err.write(`\n${sig}: stopping the kernel and saving ${output} …\n`));
-  const server = args.prepareOnly ? undefined : await connectJupyter({ jupyter: args.jupyter, serverUrl: args.serverUrl });
+  let server: JupyterServer | undefined;
   try {
+    server = args.prepareOnly ? undefined : await connectJupyter({ jupyter: args.jupyter, serverUrl: args.serverUrl, installDir });
+    if (server) await checkKernelExists(server, kernelName, args.kernel !== undefined);
     const pool = server ? new KernelPool({ endpoint: server, embedded: server.embedded, startTimeoutMs: (args.startTimeout ?? 60) * 1000 }) : undefined;
     const timeout = args.executionTimeout ?? args.cellTimeout;
     const result = await executeNotebook({
       inputPath: input,
       outputPath: output,
       params,
-      kernelName: args.kernel,
+      kernelName,
       getKernel: (name) => pool!.acquire(name, cwd),
       cellTimeoutMs: timeout !== undefined && timeout > 0 ? timeout * 1000 : undefined,
       signal: interrupts.signal,
@@ -59,11 +74,23 @@ export async function runExec(args: ExecArgs, out: NodeJS.WritableStream = proce
     }
     const e = result.error;
     const where = e.cell !== undefined ? ` in cell ${e.cell + 1}${e.executionCount ? ` (In [${e.executionCount}])` : ''}` : '';
-    err.write(`error: ${basename(input)} failed${where}: ${e.ename ?? e.errorClass}: ${e.evalue ?? e.message}\n`);
+    const what = e.ename ? `${e.ename}: ${e.evalue ?? e.message}` : e.message;
+    err.write(`error: ${basename(input)} failed${where}: ${what}\n`);
     err.write(`the executed notebook is at ${output}\n`);
     return ExitCode.nodeFailed;
   } finally {
     interrupts.dispose();
     await server?.stop();
   }
+}
+
+/** An unknown kernel name is a usage error (exit 2) naming the kernels there are, before any kernel starts. */
+async function checkKernelExists(server: JupyterServer, name: string, fromFlag: boolean): Promise<void> {
+  const specs = await listKernelspecs(server);
+  if (specs.length === 0 || specs.includes(name)) return;
+  const source = fromFlag ? `-k ${name}` : `the notebook's kernelspec "${name}"`;
+  throw new UsageError(
+    `${source}: no such kernel on the Jupyter server (available: ${specs.join(', ')})`,
+    fromFlag ? 'pick one of those with -k' : 'pick one of those with -k, or install that kernel',
+  );
 }

@@ -8,13 +8,13 @@ import { CellOutputs, DisplayIndex } from '../notebook/output-buffer.js';
 import {
   addErrorBanner,
   finishCell,
-  finishNotebookMetadata,
+  papermillTime,
   startCell,
   startNotebookMetadata,
 } from '../notebook/papermill-metadata.js';
 import { readNotebook, notebookKernel } from '../notebook/read-notebook.js';
 import { checkOutputType, collectScraps, outputsProbeCode, parseOutputsProbe } from '../notebook/scrapbook.js';
-import type { CodeCell, ErrorOutput, Notebook } from '../notebook/types.js';
+import type { Cell, CodeCell, ErrorOutput, Notebook } from '../notebook/types.js';
 import { sourceText } from '../notebook/types.js';
 import { createNotebookSaver } from '../notebook/write-notebook.js';
 import type { OutputType } from '../workflow/types.js';
@@ -73,23 +73,24 @@ export async function executeNotebook(opts: ExecuteNotebookOptions): Promise<Exe
   await saver.flush();
   if (opts.prepareOnly) return { ok: true, outputs: {}, notebook: nb };
 
-  let result: ExecuteNotebookResult;
   let session: KernelSession | undefined;
   try {
     try {
       session = await opts.getKernel(kernelName);
     } catch (err) {
       const error: NodeError = { errorClass: 'kernel_start', message: (err as Error).message };
-      result = { ok: false, error, cancelled: false, notebook: nb };
-      finishNotebookMetadata(nb, { endTime: new Date(), startTime: started, exception: true });
-      return result;
+      endRun(nb, started, true);
+      return { ok: false, error, cancelled: false, notebook: nb };
     }
     if (nb.metadata.language_info === undefined) nb.metadata.language_info = session.languageInfo;
-    result = await runCells(nb, session, opts, saver.schedule);
+    const run = await runCells(nb, session, opts, saver.schedule);
+    let result = run.result;
     if (result.ok && opts.declaredOutputs && Object.keys(opts.declaredOutputs).length > 0) {
       result = await readDeclaredOutputs(nb, session, opts.declaredOutputs, opts.signal);
     }
-    finishNotebookMetadata(nb, { endTime: new Date(), startTime: started, exception: !result.ok });
+    endRun(nb, started, !result.ok);
+    // After the end metadata, as papermill adds them: the marker cells carry no papermill metadata.
+    if (run.failedCell) addErrorBanner(nb, nb.cells.indexOf(run.failedCell), run.failedCell.execution_count);
     return result;
   } finally {
     // The notebook is always written, even on failure or cancellation.
@@ -98,25 +99,63 @@ export async function executeNotebook(opts: ExecuteNotebookOptions): Promise<Exe
   }
 }
 
+/**
+ * The run's end in `metadata.papermill`. Not finishNotebookMetadata: every cell the run reached
+ * has its status already, and it would mark cells that never ran (after a failure before the
+ * kernel started, or after SystemExit(0)) `completed`; they stay `pending`, as papermill leaves them.
+ */
+function endRun(nb: Notebook, started: Date, exception: boolean): void {
+  const ended = new Date();
+  Object.assign((nb.metadata.papermill ??= {}), {
+    end_time: papermillTime(ended),
+    duration: (ended.getTime() - started.getTime()) / 1000,
+    ...(exception ? { exception: true } : {}),
+  });
+}
+
+/** A cell the kernel does not run (markdown, raw, empty, skip-execution): papermill still times it. */
+function passCell(cell: Cell): void {
+  const now = new Date();
+  const hadTimings = 'execution' in cell.metadata;
+  startCell(cell, now);
+  if (!hadTimings) delete cell.metadata.execution;
+  finishCell(cell, now);
+}
+
+interface CellsRun {
+  result: ExecuteNotebookResult;
+  /** The cell that failed (not one that was cancelled): papermill's markers go before it. */
+  failedCell?: CodeCell;
+}
+
 async function runCells(
   nb: Notebook,
   session: KernelSession,
   opts: ExecuteNotebookOptions,
   save: () => void,
-): Promise<ExecuteNotebookResult> {
+): Promise<CellsRun> {
   const deadline = opts.timeoutMs !== undefined ? Date.now() + opts.timeoutMs : undefined;
   const displays = new DisplayIndex();
-  const codeCells = nb.cells.map((c, i) => [c, i] as const).filter(([c]) => c.cell_type === 'code');
-  const total = codeCells.length;
+  const total = nb.cells.filter((c) => c.cell_type === 'code').length;
   if (opts.env && Object.keys(opts.env).length > 0) {
     // Jupyter's REST API cannot set a kernel's environment; set it before the first cell.
     await session.execute(`import os as __flow_os\n__flow_os.environ.update(${JSON.stringify(opts.env)})\ndel __flow_os`, {
       silent: true,
     });
   }
-  for (let n = 0; n < codeCells.length; n++) {
-    const [cell, index] = codeCells[n] as readonly [CodeCell, number];
-    if (hasTag(cell, 'skip-execution') || sourceText(cell.source).trim() === '') continue;
+  let n = -1; // code cells seen: progress counts code cells only
+  let rateLimitWarned = false;
+  for (let index = 0; index < nb.cells.length; index++) {
+    const cell = nb.cells[index]!;
+    if (cell.cell_type !== 'code') {
+      passCell(cell);
+      continue;
+    }
+    n++;
+    if (hasTag(cell, 'skip-execution') || sourceText(cell.source).trim() === '') {
+      passCell(cell);
+      continue;
+    }
     const remaining = deadline !== undefined ? deadline - Date.now() : undefined;
     const timeoutMs = minDefined(opts.cellTimeoutMs, remaining);
     const notebookTimeout = remaining !== undefined && (opts.cellTimeoutMs === undefined || remaining < opts.cellTimeoutMs);
@@ -132,6 +171,10 @@ async function runCells(
         if (type === 'stream') {
           const c = content as { name: 'stdout' | 'stderr'; text: string };
           opts.onProgress?.({ kind: 'output', stream: c.name, text: c.text });
+          if (c.name === 'stderr' && RATE_LIMITED.test(c.text) && !rateLimitWarned) {
+            rateLimitWarned = true;
+            opts.warn?.(rateLimitWarning(index));
+          }
         }
       },
     });
@@ -140,14 +183,29 @@ async function runCells(
     cell.metadata.execution = { ...cell.metadata.execution, ...outcome.timing };
     const failure = classify(outcome, cell, timeoutMs, notebookTimeout);
     finishCell(cell, new Date(), failure !== undefined && failure !== 'sysexit0');
+    if (failure !== undefined && failure !== 'sysexit0') (nb.metadata.papermill ??= {}).exception = true;
     opts.onProgress?.({ kind: 'cell_finished', cell: n, total, ok: failure === undefined || failure === 'sysexit0' });
     save();
+    // SystemExit(0) ends the notebook successfully; the cells after it never ran and stay pending.
     if (failure === 'sysexit0') break;
     if (failure === undefined) continue;
-    if (outcome.status !== 'cancelled') addErrorBanner(nb, nb.cells.indexOf(cell), cell.execution_count);
-    return { ok: false, error: { ...failure, cell: index }, cancelled: outcome.status === 'cancelled', notebook: nb };
+    const cancelled = outcome.status === 'cancelled';
+    return {
+      result: { ok: false, error: { ...failure, cell: index }, cancelled, notebook: nb },
+      failedCell: cancelled ? undefined : cell,
+    };
   }
-  return { ok: true, outputs: {}, notebook: nb };
+  return { result: { ok: true, outputs: {}, notebook: nb } };
+}
+
+/** What Jupyter Server writes (on stderr, as if from the kernel) when it drops output over its iopub rate limit. */
+const RATE_LIMITED = /^IOPub (data|message) rate exceeded\./;
+
+function rateLimitWarning(cellIndex: number): string {
+  return (
+    `the Jupyter server dropped output of cell ${cellIndex + 1} (its IOPub rate limit): the notebook is missing it; ` +
+    'start the server with --ZMQChannelsWebsocketConnection.limit_rate=False (Jupyter Server 2) or --ServerApp.iopub_data_rate_limit=0 (1.x)'
+  );
 }
 
 /** undefined: the cell succeeded (or may raise); 'sysexit0': stop, successfully. */

@@ -44,6 +44,14 @@ export interface StartKernelOptions {
   startTimeoutMs?: number;
 }
 
+/** What ended an execute request first. */
+type Race =
+  | { kind: 'reply'; msg: KernelMessage.IExecuteReplyMsg }
+  | { kind: 'rejected'; err: unknown }
+  | { kind: 'timeout' }
+  | { kind: 'died'; why: string }
+  | { kind: 'abort' };
+
 const DEATH_STATES = new Set(['dead', 'restarting', 'autorestarting']);
 
 export class KernelSession {
@@ -99,7 +107,7 @@ export class KernelSession {
         waitConnected(connection).then(() => connection.requestKernelInfo()),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new KernelError(`kernel "${name}" did not start within ${Math.round(timeoutMs / 1000)}s`, 'raise --start-timeout, or check the kernel with `jupyter kernelspec list`')),
+            () => reject(new KernelError(`kernel "${name}" did not start within ${formatSeconds(timeoutMs)}`, 'raise --start-timeout, or check the kernel with `jupyter kernelspec list`')),
             timeoutMs,
           );
         }),
@@ -141,15 +149,21 @@ export class KernelSession {
         executionCount = (msg.content as { execution_count: number }).execution_count ?? executionCount;
         return;
       }
+      // Taken from the connection below: the services library may not deliver it here.
+      if (type === 'update_display_data') return;
       opts.onIOPub?.(type, msg.content as Record<string, unknown>);
     };
+    // @jupyterlab/services routes update_display_data only to the futures that first showed that
+    // display id (earlier cells' futures are gone) and never to the request that sent it, so an
+    // update from a later cell would be lost. Every iopub message passes the connection's signal.
+    const requestId = future.msg.header.msg_id;
+    const onConnectionIOPub = (_: unknown, msg: KernelMessage.IIOPubMessage) => {
+      if (msg.header.msg_type === 'update_display_data' && msg.parent_header && (msg.parent_header as { msg_id?: string }).msg_id === requestId) {
+        opts.onIOPub?.('update_display_data', msg.content as Record<string, unknown>);
+      }
+    };
+    this.connection.iopubMessage.connect(onConnectionIOPub);
 
-    type Race =
-      | { kind: 'reply'; msg: KernelMessage.IExecuteReplyMsg }
-      | { kind: 'rejected'; err: unknown }
-      | { kind: 'timeout' }
-      | { kind: 'died'; why: string }
-      | { kind: 'abort' };
     const cleanups: (() => void)[] = [];
     const race = await new Promise<Race>((resolve) => {
       future.done.then(
@@ -171,7 +185,20 @@ export class KernelSession {
       }
     });
     for (const c of cleanups) c();
+    try {
+      return await this.settle(race, future, executionCount, timing);
+    } finally {
+      // After an interrupt's outputs, not before: they may carry updates too.
+      this.connection.iopubMessage.disconnect(onConnectionIOPub);
+    }
+  }
 
+  private async settle(
+    race: Race,
+    future: { done: Promise<unknown> },
+    executionCount: number | null,
+    timing: ExecutionTiming,
+  ): Promise<ExecuteOutcome> {
     switch (race.kind) {
       case 'reply': {
         timing['shell.execute_reply'] = now();
@@ -259,6 +286,11 @@ function waitConnected(connection: Kernel.IKernelConnection): Promise<void> {
     };
     connection.connectionStatusChanged.connect(onChange);
   });
+}
+
+/** `60s`, `1.5s`, `0.05s`: the timeout as given, not rounded to zero. */
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))}s`;
 }
 
 function now(): string {
