@@ -8,12 +8,13 @@
 # * **pass** — every audit passed: ready to deploy.
 #
 # The verdict is the output `verdict`; the workflow's `next` branches on it. The audits' results are
-# read from `<workdir>/audits/*.json` rather than from their outputs, so an audit that failed (and
+# read from the files in `audits_dir` (`<workdir>/audits` by default) rather than from their outputs, so an audit that failed (and
 # therefore recorded nothing the runner keeps) still counts, and one that never reported counts as
 # a failure.
 
 # %% tags=["parameters"]
 workdir: str = "work"  # folder shared by the workflow's notebooks (relative to the notebook's folder)
+audits_dir: str = ""  # where the audits of this load keep their results; empty means <workdir>/audits
 audits: str = "row_counts,null_checks,referential_integrity,freshness,distribution_drift"  # comma-separated audits that must report
 
 # %% include: record
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-folder = Path(workdir) / "audits"
+folder = Path(audits_dir or Path(workdir) / "audits")
 results = []
 for name in [a.strip() for a in audits.split(",") if a.strip()]:
     file = folder / f"{name}.json"

@@ -7,13 +7,14 @@
 
 # %% tags=["parameters"]
 workdir: str = "work"  # folder shared by the workflow's notebooks (relative to the notebook's folder)
+audits_dir: str = ""  # where the audits of this load keep their results; empty means <workdir>/audits
 run_id: str = "manual"  # the run being blocked
 
 # %%
 import json
 from pathlib import Path
 
-results = [json.loads(f.read_text()) for f in sorted((Path(workdir) / "audits").glob("*.json"))]
+results = [json.loads(f.read_text()) for f in sorted((Path(audits_dir or Path(workdir) / "audits")).glob("*.json"))]
 failures = [r for r in results if r["status"] == "fail"]
 text = f"Deployment blocked by run {run_id}:\n" + "".join(f"- {r['audit']}: {r['message']}\n" for r in failures)
 target = Path(workdir) / "deployment" / "BLOCKED.txt"

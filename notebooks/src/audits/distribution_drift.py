@@ -12,6 +12,8 @@
 
 # %% tags=["parameters"]
 workdir: str = "work"  # folder shared by the workflow's notebooks (relative to the notebook's folder)
+dataset_dir: str = ""  # the load prepare_dataset wrote; empty means <workdir>/data
+audits_dir: str = ""  # where the audits of this load keep their results; empty means <workdir>/audits
 column: str = "amount_gbp"  # numeric column to compare
 bins: int = 10  # quantile bins of the baseline
 warn_psi: float = 0.1  # warn at or above this PSI
@@ -28,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-data = Path(workdir) / "data"
+data = Path(dataset_dir or Path(workdir) / "data")
 base = pd.read_csv(data / "baseline_orders.csv")[column].dropna().to_numpy()
 load = pd.read_csv(data / "orders.csv")[column].dropna().to_numpy()
 edges = np.unique(np.quantile(base, np.linspace(0, 1, bins + 1)))

@@ -8,6 +8,7 @@
 
 # %% tags=["parameters"]
 workdir: str = "work"  # folder shared by the workflow's notebooks (relative to the notebook's folder)
+audits_dir: str = ""  # where the audits of this load keep their results; empty means <workdir>/audits
 run_id: str = "manual"  # the run this message is about
 
 # %% include: record
@@ -16,7 +17,7 @@ run_id: str = "manual"  # the run this message is about
 import json
 from pathlib import Path
 
-results = [json.loads(f.read_text()) for f in sorted((Path(workdir) / "audits").glob("*.json"))]
+results = [json.loads(f.read_text()) for f in sorted((Path(audits_dir or Path(workdir) / "audits")).glob("*.json"))]
 warnings = [r for r in results if r["status"] == "warn"]
 lines = [f"Pre-deployment audits for run {run_id}: {len(warnings)} warning(s); deploying anyway.", ""]
 lines += [f"- {r['audit']}: {r['message']}" for r in warnings]

@@ -7,6 +7,8 @@
 
 # %% tags=["parameters"]
 workdir: str = "work"  # folder shared by the workflow's notebooks (relative to the notebook's folder)
+dataset_dir: str = ""  # the load prepare_dataset wrote; empty means <workdir>/data
+audits_dir: str = ""  # where the audits of this load keep their results; empty means <workdir>/audits
 required_columns: str = "order_id,customer_id,order_date,amount_gbp,loaded_at"  # comma-separated
 warn_pct: float = 0.0  # warn when a required column has more than this percentage of nulls
 fail_pct: float = 1.0  # fail when a required column has more than this percentage of nulls
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-orders = pd.read_csv(Path(workdir) / "data" / "orders.csv", dtype=str)
+orders = pd.read_csv(Path(dataset_dir or Path(workdir) / "data") / "orders.csv", dtype=str)
 columns = [c.strip() for c in required_columns.split(",") if c.strip()]
 absent = [c for c in columns if c not in orders.columns]
 nulls = pd.DataFrame({"nulls": orders.reindex(columns=columns).isna().sum()})

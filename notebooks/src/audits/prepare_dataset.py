@@ -37,7 +37,8 @@ if scenario not in SCENARIOS:
     raise ValueError(f"scenario must be one of {SCENARIOS}, got {scenario!r}")
 data_dir = Path(workdir) / "data"
 data_dir.mkdir(parents=True, exist_ok=True)
-shutil.rmtree(Path(workdir) / "audits", ignore_errors=True)  # no stale results from an earlier run
+audits_dir = Path(workdir) / "audits"  # the audits of this load keep their results here
+shutil.rmtree(audits_dir, ignore_errors=True)  # no stale results from an earlier run
 rng = np.random.default_rng(seed)
 now = datetime.now(timezone.utc).replace(microsecond=0)
 
@@ -93,4 +94,5 @@ print(f"scenario {scenario}: {len(current)} orders, {len(customers)} customers, 
 # %%
 orders_loaded = record("orders_loaded", int(len(current)))
 customers_loaded = record("customers_loaded", int(len(customers)))
-dataset_dir = record("dataset_dir", str(data_dir))
+dataset_dir = record("dataset_dir", str(data_dir.resolve()))
+audits_dir = record("audits_dir", str(audits_dir.resolve()))

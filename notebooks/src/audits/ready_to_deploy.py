@@ -6,6 +6,7 @@
 
 # %% tags=["parameters"]
 workdir: str = "work"  # folder shared by the workflow's notebooks (relative to the notebook's folder)
+audits_dir: str = ""  # where the audits of this load keep their results; empty means <workdir>/audits
 run_id: str = "manual"  # the run that cleared the deployment
 
 # %% include: record
@@ -15,7 +16,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-results = [json.loads(f.read_text()) for f in sorted((Path(workdir) / "audits").glob("*.json"))]
+results = [json.loads(f.read_text()) for f in sorted((Path(audits_dir or Path(workdir) / "audits")).glob("*.json"))]
 if any(r["status"] == "fail" for r in results):
     raise RuntimeError("an audit failed: this node should not have run")
 marker = {"run_id": run_id, "cleared_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -7,6 +7,8 @@
 
 # %% tags=["parameters"]
 workdir: str = "work"  # folder shared by the workflow's notebooks (relative to the notebook's folder)
+dataset_dir: str = ""  # the load prepare_dataset wrote; empty means <workdir>/data
+audits_dir: str = ""  # where the audits of this load keep their results; empty means <workdir>/audits
 warn_pct: float = 0.0  # warn when more than this percentage of orders are orphans
 fail_pct: float = 0.5  # fail when more than this percentage of orders are orphans
 raise_on_fail: bool = False  # raise when the audit fails (a workflow then shows it as a failed test)
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-data = Path(workdir) / "data"
+data = Path(dataset_dir or Path(workdir) / "data")
 orders = pd.read_csv(data / "orders.csv", dtype=str)
 customers = pd.read_csv(data / "customers.csv", dtype=str)
 keyed = orders[orders.customer_id.notna()]

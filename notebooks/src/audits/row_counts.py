@@ -13,6 +13,8 @@
 
 # %% tags=["parameters"]
 workdir: str = "work"  # folder shared by the workflow's notebooks (relative to the notebook's folder)
+dataset_dir: str = ""  # the load prepare_dataset wrote; empty means <workdir>/data
+audits_dir: str = ""  # where the audits of this load keep their results; empty means <workdir>/audits
 warn_drop: float = 0.2  # warn when the load is more than this fraction smaller than the baseline
 fail_drop: float = 0.5  # fail when it is more than this fraction smaller
 warn_growth: float = 0.25  # warn when it is more than this fraction larger
@@ -28,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-data = Path(workdir) / "data"
+data = Path(dataset_dir or Path(workdir) / "data")
 loaded = len(pd.read_csv(data / "orders.csv"))
 baseline = len(pd.read_csv(data / "baseline_orders.csv"))
 ratio = loaded / baseline if baseline else float("inf")

@@ -19,6 +19,7 @@
 
 # %% tags=["parameters"]
 workdir: str = "work"  # folder shared by the workflow's notebooks (relative to the notebook's folder)
+extract_dir: str = ""  # the return dataset extract wrote; empty means <workdir>/extract
 
 # %% include: record
 
@@ -30,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-extract_dir = Path(workdir) / "extract"
+extract_dir = Path(extract_dir or Path(workdir) / "extract")
 out_dir = Path(workdir) / "submission"
 out_dir.mkdir(parents=True, exist_ok=True)
 manifest = json.loads((extract_dir / "manifest.json").read_text())
@@ -125,6 +126,6 @@ counts
 # ## Outputs
 
 # %%
-xml_path = record("xml_path", str(xml_file))
+xml_path = record("xml_path", str(xml_file.resolve()))
 xml_sha256 = record("xml_sha256", digest)
 students_written = record("students_written", counts["Student"])

@@ -11,6 +11,7 @@
 # %% tags=["parameters"]
 workdir: str = "work"  # folder shared by the workflow's notebooks (relative to the notebook's folder)
 xml_path: str = ""  # the XML to check; empty means the one file in <workdir>/submission
+extract_dir: str = ""  # the return dataset extract wrote; empty means <workdir>/extract
 expected_students: int = -1  # Student elements expected; -1 reads the extract's manifest
 expected_engagements: int = -1  # Engagement elements expected; -1 reads the extract's manifest
 expected_sessions: int = -1  # StudentCourseSession elements expected; -1 reads the extract's manifest
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-manifest = json.loads((Path(workdir) / "extract" / "manifest.json").read_text())
+manifest = json.loads((Path(extract_dir or Path(workdir) / "extract") / "manifest.json").read_text())
 rows = manifest["rows"]
 expected = {
     "Student": expected_students if expected_students >= 0 else rows["student"],

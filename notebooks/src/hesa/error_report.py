@@ -12,6 +12,7 @@
 # %% tags=["parameters"]
 workdir: str = "work"  # folder shared by the workflow's notebooks (relative to the notebook's folder)
 sample_size: int = 5  # failing records listed per rule
+validation_dir: str = ""  # the rule summary and issues validate wrote; empty means <workdir>/validation
 
 # %% include: record
 
@@ -26,7 +27,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Image, display
 
-validation = Path(workdir) / "validation"
+validation = Path(validation_dir or Path(workdir) / "validation")
 report_dir = Path(workdir) / "report"
 report_dir.mkdir(parents=True, exist_ok=True)
 summary = pd.read_csv(validation / "rule_summary.csv")
@@ -92,6 +93,6 @@ print(f"Wrote {report}")
 # ## Outputs
 
 # %%
-report_path = record("report_path", str(report))
-chart_path = record("chart_path", str(chart))
+report_path = record("report_path", str(report.resolve()))
+chart_path = record("chart_path", str(chart.resolve()))
 rules_in_report = record("rules_in_report", int(len(table)))

@@ -16,6 +16,8 @@
 # %% tags=["parameters"]
 workdir: str = "work"  # folder shared by the workflow's notebooks (relative to the notebook's folder)
 salt: str = "poppleton-demo-salt"  # HMAC-SHA256 key for SID and OWNSTU: pass a secret one for real data
+raw_dir: str = ""  # the snapshot generate wrote; empty means <workdir>/raw
+reference_path: str = ""  # the code lists load_reference_data stored; empty means <workdir>/reference/codelists.json
 
 # %% include: record
 
@@ -27,11 +29,11 @@ from pathlib import Path
 
 import pandas as pd
 
-raw_dir = Path(workdir) / "raw"
+raw_dir = Path(raw_dir or Path(workdir) / "raw")
 out_dir = Path(workdir) / "extract"
 out_dir.mkdir(parents=True, exist_ok=True)
 manifest = json.loads((raw_dir / "manifest.json").read_text())
-reference = json.loads((Path(workdir) / "reference" / "codelists.json").read_text())
+reference = json.loads(Path(reference_path or Path(workdir) / "reference" / "codelists.json").read_text())
 if not manifest.get("synthetic"):
     raise RuntimeError("This example only processes synthetic snapshots.")
 
@@ -117,4 +119,4 @@ students_extracted = record("students_extracted", int(len(tables["student"])))
 engagements_extracted = record("engagements_extracted", int(len(tables["engagement"])))
 sessions_extracted = record("sessions_extracted", int(len(tables["student_course_session"])))
 module_instances_extracted = record("module_instances_extracted", int(len(tables["module_instance"])))
-extract_dir = record("extract_dir", str(out_dir))
+extract_dir = record("extract_dir", str(out_dir.resolve()))

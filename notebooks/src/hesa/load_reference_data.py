@@ -6,10 +6,17 @@
 # one worth **retrying**. Here the lists come from a local file shipped with the project,
 # `data/hesa/codelists.json`, and are copied, checked, into the run's working folder.
 #
-# To show retries, `flaky_failures=N` makes the first *N* attempts of a run fail as if the
-# service were down. Each attempt runs in a fresh kernel, so the notebook counts its own attempts
-# in a small file, `<workdir>/attempts/load_reference_data-<run_id>.count`: pass a value that is
-# unique to the run as `run_id` (the workflow passes `${{ run.id }}`).
+# Two ways to make the "service" fail, both simulated:
+#
+# * `flaky_failures=N` fails the first *N* attempts of a run, as a service that hiccups does:
+#   with the workflow's `retry` the node then succeeds on attempt *N* + 1 (up to 3). Each attempt
+#   runs in a fresh kernel, so the notebook counts its own attempts in a small file,
+#   `<workdir>/attempts/load_reference_data-<run_id>.count`: pass a value that is unique to the
+#   run as `run_id` (the workflow passes `${{ run.id }}`).
+# * The environment variable `HESA_REFERENCE_OUTAGE=1` fails every attempt, as an outage that
+#   outlasts the retries does: the run fails. Once the variable is unset (the service is back),
+#   `flow resume <run>` repairs the run. It is an environment variable, not a parameter, because
+#   an outage is not part of the run: a resumed run keeps its parameters.
 
 # %% tags=["parameters"]
 workdir: str = "work"  # folder shared by the workflow's notebooks (relative to the notebook's folder)
@@ -21,6 +28,7 @@ run_id: str = "manual"  # a token unique to the run: attempts are counted per ru
 
 # %%
 import json
+import os
 import re
 from pathlib import Path
 
@@ -34,10 +42,13 @@ print(f"Attempt {attempt} for run {run_id}")
 # %% [markdown]
 # ## Fetch (simulated)
 #
-# The attempt fails while `attempt <= flaky_failures`; a workflow with
-# `retry: {attempts: 3, on: [error]}` then succeeds on the next attempt.
+# The attempt fails during an outage, or while `attempt <= flaky_failures`; a workflow with
+# `retry: {attempts: 4, on: [error]}` then succeeds on the next attempt.
 
 # %%
+if os.environ.get("HESA_REFERENCE_OUTAGE", "") not in ("", "0"):
+    raise ConnectionError("reference data service unavailable (HESA_REFERENCE_OUTAGE is set: "
+                          "unset it, then `flow resume` the run)")
 if attempt <= flaky_failures:
     raise ConnectionError(
         f"reference data service unavailable (simulated failure {attempt} of {flaky_failures})")
@@ -72,3 +83,4 @@ target.write_text(json.dumps(reference, indent=2))
 code_lists = record("code_lists", len(reference["lists"]))
 reference_version = record("reference_version", reference["version"])
 attempts_used = record("attempts_used", attempt)
+reference_path = record("reference_path", str(target.resolve()))

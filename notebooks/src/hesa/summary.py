@@ -10,6 +10,9 @@ workdir: str = "work"  # folder shared by the workflow's notebooks (relative to 
 run_id: str = "manual"  # the run this summary belongs to
 errors: int = -1  # errors found by validation; -1 reads <workdir>/validation
 warnings: int = -1  # warnings found by validation; -1 reads <workdir>/validation
+extract_dir: str = ""  # the return dataset extract wrote; empty means <workdir>/extract
+validation_dir: str = ""  # what validate wrote; empty means <workdir>/validation
+xml_path: str = ""  # the submission build_xml wrote, if it ran; empty means any XML in <workdir>/submission
 
 # %% include: record
 
@@ -20,14 +23,15 @@ from pathlib import Path
 import pandas as pd
 
 work = Path(workdir)
-manifest = json.loads((work / "extract" / "manifest.json").read_text())
-rules = pd.read_csv(work / "validation" / "rule_summary.csv")
+work.mkdir(parents=True, exist_ok=True)  # a resumed run may run this step alone, in a new folder
+manifest = json.loads((Path(extract_dir or work / "extract") / "manifest.json").read_text())
+rules = pd.read_csv(Path(validation_dir or work / "validation") / "rule_summary.csv")
 if errors < 0:
     errors = int(rules[rules.severity == "Error"].failures.sum())
 if warnings < 0:
     warnings = int(rules[rules.severity == "Warning"].failures.sum())
-submission = sorted((work / "submission").glob("*.xml")) if errors == 0 else []
-check_file = work / "submission" / "check.json"
+submission = ([Path(xml_path)] if xml_path else sorted((work / "submission").glob("*.xml"))) if errors == 0 else []
+check_file = submission[0].parent / "check.json" if submission else None  # check_xml writes it beside the XML
 
 # %% [markdown]
 # ## Outcome
@@ -61,4 +65,4 @@ print(text)
 
 # %%
 outcome = record("outcome", outcome)
-summary_path = record("summary_path", str(work / "summary.md"))
+summary_path = record("summary_path", str((work / "summary.md").resolve()))

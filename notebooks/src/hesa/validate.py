@@ -18,6 +18,8 @@
 
 # %% tags=["parameters"]
 workdir: str = "work"  # folder shared by the workflow's notebooks (relative to the notebook's folder)
+extract_dir: str = ""  # the return dataset extract wrote; empty means <workdir>/extract
+reference_path: str = ""  # the code lists load_reference_data stored; empty means <workdir>/reference/codelists.json
 
 # %% include: record
 
@@ -27,11 +29,11 @@ from pathlib import Path
 
 import pandas as pd
 
-extract_dir = Path(workdir) / "extract"
+extract_dir = Path(extract_dir or Path(workdir) / "extract")
 out_dir = Path(workdir) / "validation"
 out_dir.mkdir(parents=True, exist_ok=True)
 manifest = json.loads((extract_dir / "manifest.json").read_text())
-codes = json.loads((Path(workdir) / "reference" / "codelists.json").read_text())
+codes = json.loads(Path(reference_path or Path(workdir) / "reference" / "codelists.json").read_text())
 CODES = {name: set(values) for name, values in codes["lists"].items()}
 EXEMPT_QUALCAT = tuple(codes["sessionyear_exempt_qualcat_prefixes"])
 UKPRN = manifest["provider"]["UKPRN"]
@@ -340,5 +342,6 @@ errors = record("errors", int(by_severity.get("Error", 0)))
 warnings = record("warnings", int(by_severity.get("Warning", 0)))
 rules_failed = record("rules_failed", int(((summary.severity == "Error") & (summary.failures > 0)).sum()))
 rules_checked = record("rules_checked", int(len(summary)))
-issues_path = record("issues_path", str(out_dir / "issues.csv"))
+issues_path = record("issues_path", str((out_dir / "issues.csv").resolve()))
+validation_dir = record("validation_dir", str(out_dir.resolve()))
 print(f"{errors} errors, {warnings} warnings from {rules_checked} rules")
