@@ -5,6 +5,7 @@ import { terminalStatuses } from '../engine/events.js';
 import type { NodeState } from '../engine/run-state.js';
 import { describeError, formatCountdown, formatDuration, truncate } from '../report/format.js';
 import { statusStyles } from '../report/status-style.js';
+import { MAX_TAIL_LINES } from './fit-live-area.js';
 import { OutputTail } from './OutputTail.js';
 import { ProgressBar } from './ProgressBar.js';
 import { Spinner } from './Spinner.js';
@@ -21,6 +22,8 @@ export interface ActiveNodeProps {
   verbose: boolean;
   /** @default 0 */
   indent?: number;
+  /** Output lines shown under the node when verbose (fewer on a short terminal). @default 5 */
+  tailLines?: number;
 }
 
 /** Bar length by terminal width: the line must still fit at 60 columns. */
@@ -32,7 +35,7 @@ export function barWidth(columns: number): number {
 }
 
 export function ActiveNode(props: ActiveNodeProps) {
-  const { node, now, frame, columns, verbose, indent = 0 } = props;
+  const { node, now, frame, columns, verbose, indent = 0, tailLines = MAX_TAIL_LINES } = props;
   const name = truncate(props.label, props.nameWidth).padEnd(props.nameWidth);
   const attempt = node.attempts.length;
   const attempts = node.maxAttempts && node.maxAttempts > 1 ? `attempt ${attempt}/${node.maxAttempts}` : '';
@@ -98,7 +101,9 @@ export function ActiveNode(props: ActiveNodeProps) {
           />
         );
       })}
-      {verbose && !node.instances ? <OutputTail lines={node.lastOutput} indent={indent + 2} /> : null}
+      {verbose && !node.instances && tailLines > 0 ? (
+        <OutputTail lines={node.lastOutput.slice(-tailLines)} indent={indent + 2} />
+      ) : null}
     </Box>
   );
 }

@@ -9,9 +9,11 @@ export interface LiveAppProps {
   verbose?: boolean;
   /** Spinner and clock period, ms. @default 100 */
   tickMs?: number;
+  /** See App. @default 'frame' */
+  endLayout?: 'frame' | 'scrollback';
 }
 
-export function LiveApp({ store, verbose = false, tickMs = 100 }: LiveAppProps) {
+export function LiveApp({ store, verbose = false, tickMs = 100, endLayout = 'frame' }: LiveAppProps) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const [frame, setFrame] = useState(0);
   const running = state.status === 'running';
@@ -20,5 +22,5 @@ export function LiveApp({ store, verbose = false, tickMs = 100 }: LiveAppProps) 
     const t = setInterval(() => setFrame((f) => f + 1), tickMs);
     return () => clearInterval(t);
   }, [running, tickMs]);
-  return <App state={state} verbose={verbose} now={Date.now()} frame={frame} />;
+  return <App state={state} verbose={verbose} now={Date.now()} frame={frame} endLayout={endLayout} />;
 }
