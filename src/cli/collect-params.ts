@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { UsageError } from '../errors.js';
+import { WholeFloat } from '../notebook/translators/translator.js';
 import { parsePapermillValue } from '../workflow/run-params.js';
 
 export interface CliParamSources {
@@ -31,11 +32,13 @@ export function collectCliParams(src: CliParamSources): Record<string, unknown> 
 
 /**
  * parsePapermillValue, except that an integer too big for a JS number becomes a BigInt (papermill
- * makes it a Python int; a string, or a rounded number, would not round-trip).
+ * makes it a Python int; a string, or a rounded number, would not round-trip), and a whole float
+ * (`1.0`, `1e3`) stays a float as in papermill.
  */
 function typePapermillValue(s: string): unknown {
   const v = parsePapermillValue(s);
   if (typeof v === 'string' && /^\s*[+-]?\d+(_\d+)*\s*$/.test(s)) return BigInt(s.trim().replaceAll('_', ''));
+  if (typeof v === 'number' && Number.isInteger(v) && !/^\s*[+-]?\d+(_\d+)*\s*$/.test(s)) return new WholeFloat(v);
   return v;
 }
 

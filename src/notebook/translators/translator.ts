@@ -30,6 +30,17 @@ export interface ValueSyntax {
 }
 
 /**
+ * A float whose value is whole, as typed by `-p x 1.0`: a JS number cannot tell it from the int
+ * 1, while papermill injects `x = 1.0`. Serializes to JSON as the plain number.
+ */
+export class WholeFloat {
+  constructor(readonly value: number) {}
+  toJSON(): number {
+    return this.value;
+  }
+}
+
+/**
  * Dispatches a JSON-like value on its type. A JS number that is a safe integer becomes an int,
  * any other number a float; a BigInt is always an int (exact, any size).
  */
@@ -38,6 +49,7 @@ export function translateWith(syntax: ValueSyntax, value: unknown, where: string
   if (typeof value === 'string') return syntax.str(value, where);
   if (typeof value === 'boolean') return syntax.bool(value);
   if (typeof value === 'bigint') return syntax.int(value.toString());
+  if (value instanceof WholeFloat) return syntax.float(value.value);
   if (typeof value === 'number') {
     return Number.isSafeInteger(value) && !Object.is(value, -0) ? syntax.int(String(value)) : syntax.float(value);
   }
