@@ -1,12 +1,13 @@
 // Choosing and combining reporters; plain mode must never load Ink or React.
 import { Console } from 'node:console';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createReporters, resolveReporterName, shouldColor } from '../../../src/report/reporter.js';
 import { buildEventScript } from '../../helpers/event-script.js';
+import { staticGraph } from '../../helpers/module-graph.js';
 import { repoRoot } from '../../helpers/paths.js';
 import { FakeStdout } from '../ui/fake-stdout.js';
 
@@ -88,30 +89,6 @@ describe('createReporters', () => {
     expect(screen).toContain('run directory: runs/20261126T093000Z-3f9a');
   });
 });
-
-/** Static (non-type, non-dynamic) imports reachable from a module, as package names and files. */
-function staticGraph(entry: string): { packages: Set<string>; files: Set<string> } {
-  const packages = new Set<string>();
-  const files = new Set<string>();
-  const visit = (file: string) => {
-    if (files.has(file)) return;
-    files.add(file);
-    const source = readFileSync(file, 'utf8');
-    const re = /^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm;
-    for (const [, spec] of source.matchAll(re)) {
-      if (!spec.startsWith('.')) {
-        packages.add(spec);
-        continue;
-      }
-      const base = resolve(dirname(file), spec).replace(/\.js$/, '');
-      const target = [`${base}.ts`, `${base}.tsx`].find(existsSync);
-      if (!target) throw new Error(`${file}: cannot resolve ${spec}`);
-      visit(target);
-    }
-  };
-  visit(join(repoRoot, entry));
-  return { packages, files };
-}
 
 describe('module graph', () => {
   it('plain, json and junit reporters load neither Ink, React nor the UI', () => {
