@@ -36,7 +36,23 @@ export interface ExecuteRunOptions {
 
 export async function executeRun(o: ExecuteRunOptions): Promise<number> {
   const workflow = o.plan.workflow;
-  const interrupts = trapInterrupts();
+  let ledger: RunLedger | undefined;
+  let emit: ((ev: RunEvent) => void) | undefined;
+  const onFirst = (sig: 'SIGINT' | 'SIGTERM') => {
+    // Stopping can take seconds (kernels are interrupted, notebooks saved): say so at once.
+    const again = sig === 'SIGINT' ? '; press Ctrl-C again to exit at once' : '';
+    const message = `${sig}: stopping — interrupting running notebooks and saving them${again}`;
+    if (emit) emit({ type: 'log', at: new Date().toISOString(), level: 'warn', message });
+    else process.stderr.write(`${message}\n`);
+  };
+  const interrupts = trapInterrupts(onFirst, (sig, code) => {
+    // Best effort: the process exits right after, whatever happens here.
+    try {
+      ledger?.abandonSync(code, `a second ${sig} stopped flow at once, before it had stopped the running kernels and saved their notebooks a last time`);
+    } catch {
+      // nothing more can be done
+    }
+  });
   try {
     // Infrastructure first: without Jupyter nothing can run, so no run directory is made.
     const server = await o.server;
@@ -44,7 +60,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<number> {
     const runId = createRunId();
     const runDir = await createRunDir(o.runsDir, workflow.name, runId);
     if (o.resumedFrom) await carryOverNotebooks(o.resumedFrom.runDir, runDir, o.plan, o.reuse ?? {});
-    const ledger = await RunLedger.open({ runDir, workflow });
+    const record = await RunLedger.open({ runDir, workflow });
+    ledger = record;
     const reporter = await createReporters({
       reporter: o.report.reporter,
       junit: o.report.junit,
@@ -52,13 +69,14 @@ export async function executeRun(o: ExecuteRunOptions): Promise<number> {
       stdout: process.stdout,
       env: process.env,
     });
-    const emit = (ev: RunEvent) => {
-      ledger.handle(ev);
+    const send = (ev: RunEvent) => {
+      record.handle(ev);
       reporter.onEvent(ev);
     };
+    emit = send;
     const executor = createKernelExecutor({
       server,
-      warn: (message, node) => emit({ type: 'log', at: new Date().toISOString(), level: 'warn', message, node }),
+      warn: (message, node) => send({ type: 'log', at: new Date().toISOString(), level: 'warn', message, node }),
     });
     try {
       const summary = await runPlan(o.plan, {
@@ -66,7 +84,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<number> {
         params: o.params,
         runId,
         runDir,
-        emit,
+        emit: send,
         signal: interrupts.signal,
         concurrency: o.concurrency,
         expressions,
@@ -77,15 +95,30 @@ export async function executeRun(o: ExecuteRunOptions): Promise<number> {
       });
       return summary.exitCode;
     } finally {
-      // Whatever happened, the record and the notebooks are saved before flow exits.
-      await executor.close?.();
-      await ledger.close();
+      emit = undefined; // the record is closing: a late signal's notice goes to stderr
+      // Whatever happened, the record and the notebooks are saved before flow exits. Closing
+      // the executor shuts kernels down; bounded, because a kernel still starting when the server
+      // died (a terminal's Ctrl-C reaches it too) waits out its whole start timeout, and the
+      // server's stop ends every kernel of an embedded server anyway.
+      await settleWithin(executor.close?.(), EXECUTOR_CLOSE_MS);
+      await record.close();
       await reporter.close();
       await writeFile(join(runDir, 'jupyter-server.log'), o.serverLog.join('\n') + '\n').catch(() => undefined);
     }
   } finally {
     interrupts.dispose();
   }
+}
+
+/** How long closing the executor may take before the run is recorded regardless. */
+const EXECUTOR_CLOSE_MS = 5000;
+
+/** Waits for `p` (its failure included) for at most `ms`. */
+async function settleWithin(p: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (!p) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 /** A resumed run's directory is complete on its own: reused nodes' notebooks are copied in. */

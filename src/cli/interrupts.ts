@@ -9,12 +9,24 @@ export interface Interrupts {
   dispose(): void;
 }
 
-export function trapInterrupts(onFirst?: (sig: 'SIGINT' | 'SIGTERM') => void): Interrupts {
+/**
+ * `onFirst` runs on the first signal; `onForce` on the second, just before flow exits at once:
+ * it must be synchronous (nothing awaited runs after it).
+ */
+export function trapInterrupts(
+  onFirst?: (sig: 'SIGINT' | 'SIGTERM') => void,
+  onForce?: (sig: 'SIGINT' | 'SIGTERM', exitCode: number) => void,
+): Interrupts {
   const controller = new AbortController();
   let received: 'SIGINT' | 'SIGTERM' | undefined;
   const handler = (sig: 'SIGINT' | 'SIGTERM') => {
     if (received) {
-      process.exit(sig === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
+      const code = interruptExitCode(sig);
+      try {
+        onForce?.(sig, code);
+      } finally {
+        process.exit(code);
+      }
     }
     received = sig;
     onFirst?.(sig);

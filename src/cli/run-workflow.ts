@@ -2,6 +2,7 @@
 import { dirname, resolve } from 'node:path';
 import { ExitCode, formatDiagnostic, type Diagnostic } from '../errors.js';
 import { describePlanRun } from '../engine/describe-plan.js';
+import { selectNodes } from '../engine/selection.js';
 import type { ReusedNode } from '../engine/run-options.js';
 import { buildPlan } from '../graph/build-plan.js';
 import type { Plan } from '../graph/types.js';
@@ -63,7 +64,10 @@ export async function runWorkflowCommand(args: RunArgs): Promise<number> {
     const plan: Plan = buildPlan(workflow);
     printWarnings(plan.warnings);
     if (args.dryRun) {
-      process.stdout.write(formatDryRun(plan, describePlanRun(plan, params, expressions)));
+      // The same check as a real run: an unknown --only/--from node is a usage error.
+      const selected = selectNodes(plan, args.only, args.from);
+      const selectedBy = args.only?.length ? `--only ${args.only.join(' ')}` : `--from ${args.from}`;
+      process.stdout.write(formatDryRun(plan, describePlanRun(plan, params, expressions), { params, selected, selectedBy }));
       return ExitCode.ok;
     }
     return await executeRun({
@@ -95,28 +99,37 @@ export async function resumeCommand(args: ResumeArgs): Promise<number> {
     import('../ledger/resume.js'),
   ]);
   const record = await loadRun(args.run, resolve(args.runsDir));
+  const { workflow, warnings } = await loadWorkflow(record.workflowFile);
+  printWarnings(warnings);
+  // Decided before Jupyter starts: a refused or pointless resume should cost nothing.
+  const reasons = await checkResumeCompatible(record, workflow);
+  if (reasons.length > 0 && !args.force) {
+    process.stderr.write(
+      `error: run ${record.runId} cannot be resumed: the workflow changed since it ran\n` +
+        reasons.map((r) => `  - ${r}\n`).join('') +
+        'Start a new run with `flow run`, or pass --force to reuse the recorded outputs anyway.\n',
+    );
+    return ExitCode.invalid;
+  }
+  if (reasons.length > 0) {
+    process.stderr.write(`warning: resuming run ${record.runId} despite changes (--force):\n${reasons.map((r) => `  - ${r}\n`).join('')}`);
+  }
+  const plan = buildPlan(workflow);
+  printWarnings(plan.warnings);
+  const { reuse } = planResume(record, plan);
+  // Skipped nodes would be decided the same way again: only a node that did not end
+  // succeeded or skipped (or is new to the workflow) gives a resume something to do.
+  const toRepair = plan.order.filter((id) => !['succeeded', 'skipped'].includes(record.nodes[id]?.status ?? 'new'));
+  if (toRepair.length === 0) {
+    process.stdout.write(`run ${record.runId} already succeeded: nothing to resume\n`);
+    return ExitCode.ok;
+  }
   const serverLog: string[] = [];
   const server = startServerEarly(args, (l) => pushBounded(serverLog, l));
   try {
-    const { workflow, warnings } = await loadWorkflow(record.workflowFile);
-    printWarnings(warnings);
-    const reasons = await checkResumeCompatible(record, workflow);
-    if (reasons.length > 0 && !args.force) {
-      process.stderr.write(
-        `error: run ${record.runId} cannot be resumed: the workflow changed since it ran\n` +
-          reasons.map((r) => `  - ${r}\n`).join('') +
-          'Start a new run with `flow run`, or pass --force to reuse the recorded outputs anyway.\n',
-      );
-      return ExitCode.invalid;
-    }
-    const plan = buildPlan(workflow);
-    const { reuse } = planResume(record, plan);
-    if (Object.keys(reuse).length === plan.order.length) {
-      process.stdout.write(`run ${record.runId} already succeeded: nothing to resume\n`);
-      return ExitCode.ok;
-    }
     return await executeRun({
       plan,
+      // Frozen: the resumed run gets exactly the params the run was started with.
       params: record.params,
       // Next to the run it repairs: runs/<workflow>/<run-id> → runs
       runsDir: dirname(dirname(record.runDir)),

@@ -25,4 +25,6 @@ export interface NodeResult {
   reused?: boolean;
   /** Outside the selection of --only/--from: its edges count as succeeded. */
   outside?: boolean;
+  /** Clock time its first attempt started: its duration excludes waiting for a slot. */
+  startedAt?: number;
 }

@@ -14,6 +14,8 @@ export interface AttemptsOutcome {
   error?: NodeError;
   attempts: number;
   notebookPath?: string;
+  /** Clock time the first attempt started (after any wait for a slot); absent if none did. */
+  startedAt?: number;
 }
 
 /**
@@ -31,9 +33,11 @@ export async function runAttempts(
   const { runDir } = rc.opts;
   let notebookPath: string | undefined;
   let lastError: NodeError | undefined;
+  let startedAt: number | undefined;
   for (let attempt = 1; ; attempt++) {
     const held = await acquire(rc, nodeSlots);
-    if (!held) return { status: 'cancelled', error: lastError, attempts: attempt - 1, notebookPath };
+    if (!held) return { status: 'cancelled', error: lastError, attempts: attempt - 1, notebookPath, startedAt };
+    startedAt ??= rc.clock.now();
     notebookPath = finalNotebookPath(runDir, node.id, instance);
     rc.emit({
       type: 'node_started',
@@ -51,20 +55,20 @@ export async function runAttempts(
       rc.slots.release();
       nodeSlots?.release();
     }
-    if (result.ok) return { status: 'succeeded', outputs: result.outputs, attempts: attempt, notebookPath };
+    if (result.ok) return { status: 'succeeded', outputs: result.outputs, attempts: attempt, notebookPath, startedAt };
     lastError = result.error;
     if (result.cancelled || rc.signal.aborted) {
-      return { status: 'cancelled', error: result.error, attempts: attempt, notebookPath };
+      return { status: 'cancelled', error: result.error, attempts: attempt, notebookPath, startedAt };
     }
     const wait = retryDelay(node.retry, attempt, result.error.errorClass);
     if (wait === undefined) {
       rc.emit({ type: 'attempt_failed', node: node.id, instance, attempt, error: result.error, notebookPath });
-      return { status: 'failed', error: result.error, attempts: attempt, notebookPath };
+      return { status: 'failed', error: result.error, attempts: attempt, notebookPath, startedAt };
     }
     notebookPath = await archiveAttemptNotebook(runDir, node.id, attempt, instance);
     rc.emit({ type: 'attempt_failed', node: node.id, instance, attempt, error: result.error, notebookPath, retryInMs: wait });
     await rc.clock.sleep(wait, rc.signal);
-    if (rc.signal.aborted) return { status: 'cancelled', error: result.error, attempts: attempt, notebookPath };
+    if (rc.signal.aborted) return { status: 'cancelled', error: result.error, attempts: attempt, notebookPath, startedAt };
   }
 }
 

@@ -45,7 +45,6 @@ async function runMatrix(rc: RunContext, node: NodeSpec, params: Record<string, 
   const combos = expandMatrix(spec);
   const outcomes = await Promise.all(
     combos.map(async (combo, i) => {
-      const started = rc.clock.now();
       const o = await runAttempts(rc, node, { ...params, ...combo }, i, nodeSlots);
       rc.emit({
         type: 'node_finished',
@@ -53,7 +52,8 @@ async function runMatrix(rc: RunContext, node: NodeSpec, params: Record<string, 
         instance: i,
         status: o.status,
         attempts: o.attempts,
-        durationMs: rc.clock.now() - started,
+        // From the instance's first attempt: waiting for max_parallel or a run slot is not running.
+        durationMs: o.startedAt === undefined ? 0 : rc.clock.now() - o.startedAt,
         outputs: o.outputs,
         error: o.error,
         notebookPath: o.notebookPath,
@@ -62,10 +62,12 @@ async function runMatrix(rc: RunContext, node: NodeSpec, params: Record<string, 
     }),
   );
   const attempts = Math.max(0, ...outcomes.map((o) => o.attempts));
+  const starts = outcomes.flatMap((o) => (o.startedAt === undefined ? [] : [o.startedAt]));
+  const startedAt = starts.length > 0 ? Math.min(...starts) : undefined;
   const failed = outcomes.find((o) => o.status === 'failed');
-  if (failed) return { status: 'failed', error: failed.error, attempts };
+  if (failed) return { status: 'failed', error: failed.error, attempts, startedAt };
   const cancelled = outcomes.find((o) => o.status === 'cancelled');
-  if (cancelled) return { status: 'cancelled', error: cancelled.error, attempts };
+  if (cancelled) return { status: 'cancelled', error: cancelled.error, attempts, startedAt };
   const outputs = collectMatrixOutputs(Object.keys(node.outputs), outcomes.map((o) => o.outputs));
-  return { status: 'succeeded', outputs, attempts };
+  return { status: 'succeeded', outputs, attempts, startedAt };
 }

@@ -199,7 +199,8 @@ class Scheduler {
       rc.ctx.nodes[id] = { outputs, status: result.status };
     }
     if (!announce) return;
-    const started = this.startedAt.get(id);
+    // The first attempt's start, when known: a node queued for a slot is not yet running.
+    const started = result.startedAt ?? this.startedAt.get(id);
     rc.emit({
       type: 'node_finished',
       node: id,

@@ -1,6 +1,7 @@
 // Which nodes a run executes: all of them, `--only` some, or `--from` one and its downstream.
 import { UsageError } from '../errors.js';
 import type { Plan } from '../graph/types.js';
+import { didYouMean } from '../workflow/did-you-mean.js';
 
 /** The selected node ids, or undefined when the whole plan runs. Throws UsageError on unknown ids. */
 export function selectNodes(plan: Plan, only?: readonly string[], from?: string): Set<string> | undefined {
@@ -28,5 +29,6 @@ export function downstreamClosure(plan: Plan, roots: Iterable<string>): Set<stri
 
 function assertKnown(plan: Plan, id: string, flag: string): void {
   if (plan.workflow.nodes[id]) return;
-  throw new UsageError(`${flag} names unknown node "${id}"`, `nodes: ${plan.order.join(', ')}`);
+  const hint = didYouMean(id, plan.order);
+  throw new UsageError(`${flag} names unknown node "${id}"`, hint ?? `nodes: ${plan.order.join(', ')}`);
 }

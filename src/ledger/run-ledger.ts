@@ -1,9 +1,9 @@
 // The run's record on disk: every event appended to events.ndjson, and run.json rewritten
 // atomically at each node transition.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, renameSync, writeFileSync, type WriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { RunEvent } from '../engine/events.js';
+import { terminalStatuses, type RunEvent } from '../engine/events.js';
 import { initialRunState, reduceRunState, type RunState } from '../engine/run-state.js';
 import type { Workflow } from '../workflow/types.js';
 import { bigintReplacer, writeFileAtomic } from './atomic-write.js';
@@ -89,6 +89,34 @@ export class RunLedger {
     await this.writing;
     await new Promise<void>((resolve) => this.events.end(resolve));
     if (this.failure) throw this.failure;
+  }
+
+  /**
+   * flow is exiting at once (a second Ctrl-C): no await will run again, so run.json is written
+   * synchronously, with every unfinished node cancelled and a log entry saying why.
+   * events.ndjson is left as it is: appending now could land before its buffered lines.
+   */
+  abandonSync(exitCode: number, reason: string): void {
+    // Finished already (flow was stopping its server): the record is complete; only make
+    // sure that it is on disk.
+    if (this.runState.status !== 'running') return this.writeSync();
+    const at = new Date().toISOString();
+    let state = reduceRunState(this.runState, { type: 'log', at, level: 'warn', message: reason });
+    for (const node of Object.values(state.nodes)) {
+      if (terminalStatuses.has(node.status)) continue;
+      state = reduceRunState(state, { type: 'node_finished', at, node: node.id, status: 'cancelled', attempts: node.attempts.length, durationMs: 0 });
+    }
+    const startedMs = Date.parse(state.startedAt);
+    const durationMs = Number.isNaN(startedMs) ? 0 : Date.now() - startedMs;
+    this.runState = reduceRunState(state, { type: 'run_finished', at, status: 'cancelled', exitCode, durationMs, counts: {} });
+    this.writeSync();
+  }
+
+  private writeSync(): void {
+    const file = join(this.runDir, RUN_FILE);
+    const tmp = `${file}.${process.pid}.sync.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(this.record(), bigintReplacer, 2)}\n`);
+    renameSync(tmp, file);
   }
 
   /**
