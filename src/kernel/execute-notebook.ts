@@ -181,7 +181,9 @@ async function runCells(
     outputs.finish();
     if ('executionCount' in outcome) cell.execution_count = outcome.executionCount;
     cell.metadata.execution = { ...cell.metadata.execution, ...outcome.timing };
-    const failure = classify(outcome, cell, timeoutMs, notebookTimeout);
+    // Name the limit the user set, not the time that was left of it when the cell started.
+    const limitMs = notebookTimeout ? opts.timeoutMs : opts.cellTimeoutMs;
+    const failure = classify(outcome, cell, limitMs, notebookTimeout);
     finishCell(cell, new Date(), failure !== undefined && failure !== 'sysexit0');
     if (failure !== undefined && failure !== 'sysexit0') (nb.metadata.papermill ??= {}).exception = true;
     opts.onProgress?.({ kind: 'cell_finished', cell: n, total, ok: failure === undefined || failure === 'sysexit0' });
@@ -231,8 +233,9 @@ function classify(
       };
     }
     case 'timeout': {
-      const what = notebookTimeout ? 'the notebook timed out' : 'a cell timed out';
-      const evalue = `${what}: interrupted after ${formatSeconds(timeoutMs ?? 0)}`;
+      const evalue = notebookTimeout
+        ? `the notebook timed out: it ran longer than its timeout of ${formatSeconds(timeoutMs ?? 0)}`
+        : `a cell timed out: it ran longer than the cell timeout of ${formatSeconds(timeoutMs ?? 0)}`;
       appendError(cell, 'CellTimeoutError', evalue);
       return { errorClass: 'timeout', message: evalue, executionCount: outcome.executionCount, ename: 'CellTimeoutError', evalue };
     }

@@ -6,7 +6,6 @@ import {
   describeBranch,
   describeError,
   formatClock,
-  formatCountdown,
   formatDuration,
   sanitizeTerminalText,
 } from './format.js';
@@ -52,7 +51,7 @@ export function formatPlainEvent(ev: RunEvent, state: RunState, o: PlainLineOpti
       const n = nodeState(state, ev.node, ev.instance);
       return [
         `${ts}${icon('retrying')} ${nodeLabel(ev.node, ev.instance)} ${attemptOf(ev.attempt, n?.maxAttempts)} failed: ` +
-          `${describeError(ev.error)} — retrying in ${formatCountdown(ev.retryInMs)}`,
+          `${describeError(ev.error)} — retrying in ${formatDelay(ev.retryInMs)}`,
       ];
     }
     case 'branch_decided':
@@ -102,4 +101,9 @@ function finishedLines(ev: Finished, n: NodeState | undefined, ts: string, o: Pl
     for (const l of tb.split('\n')) lines.push(`${indent}${sanitizeTerminalText(l, p.level > 0)}`);
   }
   return lines;
+}
+
+/** A retry delay as written in workflows: `2s`, `500ms`, `1.5s` (never rounded up to a second). */
+function formatDelay(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : formatDuration(ms);
 }

@@ -177,7 +177,7 @@ describe('flow exec on a real kernel', () => {
     const output = input.replace(/\.ipynb$/, '.out.ipynb');
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe(
-      `error: prints-forever.ipynb failed in cell 1 (In [1]): CellTimeoutError: a cell timed out: interrupted after 1s\nthe executed notebook is at ${output}`,
+      `error: prints-forever.ipynb failed in cell 1 (In [1]): CellTimeoutError: a cell timed out: it ran longer than the cell timeout of 1s\nthe executed notebook is at ${output}`,
     );
     expect(stdoutOf(read(output).cells[2])).toMatch(/^(tick\n)+$/);
   });

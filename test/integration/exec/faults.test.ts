@@ -27,7 +27,7 @@ describe('executeNotebook under faults', () => {
       errorClass: 'timeout',
       cell: 0,
       ename: 'CellTimeoutError',
-      message: 'a cell timed out: interrupted after 1.5s',
+      message: 'a cell timed out: it ran longer than the cell timeout of 1.5s',
     });
     const outputs = summarize(code(saved.cells[2]).outputs) as Record<string, string>[]; // after the banner and anchor
     expect(outputs[0]).toMatchObject({ stream: 'stdout' });
@@ -35,7 +35,7 @@ describe('executeNotebook under faults', () => {
     // The kernel was interrupted (its KeyboardInterrupt is there), then the timeout is recorded.
     expect(outputs.slice(1)).toEqual([
       { error: 'KeyboardInterrupt', evalue: '' },
-      { error: 'CellTimeoutError', evalue: 'a cell timed out: interrupted after 1.5s' },
+      { error: 'CellTimeoutError', evalue: 'a cell timed out: it ran longer than the cell timeout of 1.5s' },
     ]);
     expect(statuses(saved)).toEqual([undefined, undefined, 'failed']); // papermill's markers carry no status
     expect(saved.metadata.papermill).toMatchObject({ exception: true });
@@ -46,7 +46,7 @@ describe('executeNotebook under faults', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error).toMatchObject({ errorClass: 'timeout', cell: 1, ename: 'CellTimeoutError' });
-    expect(result.error.message).toMatch(/^the notebook timed out: interrupted after \d+(\.\d)?s$/);
+    expect(result.error.message).toMatch(/^the notebook timed out: it ran longer than its timeout of \d+(\.\d)?s$/);
     // banner, cell 0, anchor, cell 1 (failed), cell 2
     expect(statuses(saved)).toEqual([undefined, 'completed', undefined, 'failed', 'pending']);
     expect((summarize(code(saved.cells[3]).outputs) as { error?: string }[]).map((o) => o.error)).toEqual([
