@@ -1,12 +1,12 @@
 // The embedded Jupyter server: started on 127.0.0.1 with a random token, stopped at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JupyterServerError } from '../errors.js';
 import { findFreePort } from './free-port.js';
-import { SERVER_CONFIG_PY } from './server-config.js';
+import { SERVER_BOOTSTRAP_PY, SERVER_CONFIG_PY } from './server-config.js';
 import { cleanStaleRuntimeDirs, RUNTIME_PREFIX } from './stale-runtime.js';
 
 /** Where a server is and how to authenticate; enough to talk to it. */
@@ -43,17 +43,68 @@ export async function startJupyterServer(opts: StartServerOptions): Promise<Jupy
   writeFileSync(configFile, SERVER_CONFIG_PY);
   const token = randomBytes(24).toString('hex');
   let lastError: unknown;
+  let command = serverCommand(opts.jupyter);
   for (let tries = 0; tries < 5; tries++) {
     const port = await findFreePort();
     try {
-      return await launch(opts, { port, token, runtimeDir, configFile });
+      return await launch(opts, { port, token, runtimeDir, configFile, command });
     } catch (err) {
       lastError = err;
-      if (!(err instanceof JupyterServerError && err.log && PORT_TAKEN.test(err.log))) break;
+      if (!(err instanceof JupyterServerError && err.log !== undefined)) break;
+      if (PORT_TAKEN.test(err.log)) continue;
+      // The fast path runs the interpreter of `jupyter` directly; if that failed to start for
+      // any other reason, fall back to `jupyter server` itself, which reports its own errors.
+      if (command.fast) command = plainCommand(opts.jupyter);
+      else break;
     }
   }
   rmSync(runtimeDir, { recursive: true, force: true });
   throw lastError;
+}
+
+interface ServerCommand {
+  /** Executable and the arguments that come before the server's own. */
+  file: string;
+  prefix: string[];
+  /** Whether this is the interpreter with flow's bootstrap (see SERVER_BOOTSTRAP_PY). */
+  fast: boolean;
+}
+
+function plainCommand(jupyter: string): ServerCommand {
+  return { file: jupyter, prefix: ['server'], fast: false };
+}
+
+/**
+ * `jupyter server` spends ~1.2 s of CPU importing a parser it never uses (SERVER_BOOTSTRAP_PY):
+ * run the `jupyter` script's own Python with a bootstrap that skips it. A `jupyter` that is not
+ * a Python script (a shell wrapper, a binary) is run as it is.
+ */
+export function serverCommand(jupyter: string): ServerCommand {
+  const python = jupyterPython(jupyter);
+  if (!python) return plainCommand(jupyter);
+  const [file, ...rest] = python;
+  return { file: file!, prefix: [...rest, '-c', SERVER_BOOTSTRAP_PY], fast: true };
+}
+
+/**
+ * The interpreter (with its arguments, e.g. `/usr/bin/env python3`) of a `jupyter` script, read
+ * from its `#!` line; undefined when it is not a Python script.
+ */
+export function jupyterPython(jupyter: string): string[] | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(jupyter, 'r');
+    const buf = Buffer.alloc(256);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const line = buf.subarray(0, n).toString('utf8').split('\n')[0]!;
+    if (!line.startsWith('#!')) return undefined;
+    const words = line.slice(2).trim().split(/\s+/).filter(Boolean);
+    return words.length > 0 && /python[\d.]*$/.test(words[words.length - 1]!) ? words : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 interface LaunchSpec {
@@ -61,11 +112,11 @@ interface LaunchSpec {
   token: string;
   runtimeDir: string;
   configFile: string;
+  command: ServerCommand;
 }
 
 async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<JupyterServer> {
   const args = [
-    'server',
     `--config=${spec.configFile}`,
     '--no-browser',
     '--ip=127.0.0.1',
@@ -83,7 +134,11 @@ async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<Jupyt
     FLOW_WATCHDOG: '1',
     PYTHONUNBUFFERED: '1',
   };
-  const child = spawn(opts.jupyter, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = [...spec.command.prefix, ...args];
+  // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the
+  // server would stop by itself before flow could interrupt kernels and save notebooks. The
+  // watchdog in the config file still stops it if flow dies.
+  const child = spawn(spec.command.file, argv, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const logLines: string[] = [];
   const onData = (buf: Buffer) => {
     for (const line of buf.toString('utf8').split('\n')) {
@@ -107,13 +162,13 @@ async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<Jupyt
       sleep(100).then(() => ({ kind: 'tick' as const })),
     ]);
     if (outcome.kind === 'error') {
-      throw new JupyterServerError(`could not start ${opts.jupyter}: ${outcome.error.message}`);
+      throw new JupyterServerError(`could not start ${spec.command.file}: ${outcome.error.message}`, undefined, '');
     }
     if (outcome.kind === 'exit') {
       const log = logLines.join('\n');
       throw new JupyterServerError(
         `jupyter server exited with code ${outcome.code} before it was ready`,
-        `command: ${opts.jupyter} ${args.join(' ')}\n${tail(log)}`,
+        `command: ${opts.jupyter} server ${args.join(' ')}${spec.command.fast ? ` (run as ${spec.command.file} -c <flow bootstrap>)` : ''}\n${tail(log)}`,
         log,
       );
     }

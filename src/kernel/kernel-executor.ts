@@ -1,29 +1,58 @@
 // The real Executor: runs a node's notebook on a fresh kernel of the run's Jupyter server.
 import { dirname } from 'node:path';
 import type { AttemptRequest, AttemptResult, Executor } from '../engine/executor.js';
+import { notebookKernel, readNotebook } from '../notebook/read-notebook.js';
+import type { NodeSpec } from '../workflow/types.js';
 import { executeNotebook } from './execute-notebook.js';
 import type { JupyterServer } from './jupyter-server.js';
 import { KernelPool } from './kernel-pool.js';
+import type { KernelSession } from './kernel-session.js';
 
 export interface KernelExecutorOptions {
   server: JupyterServer;
   /** @default 60000 */
   startTimeoutMs?: number;
+  /** Kernels started ahead of their node (see KernelPool). @default 2 */
+  maxWarm?: number;
   warn?: (message: string, node?: string) => void;
 }
 
 export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
-  const pool = new KernelPool({ endpoint: opts.server, embedded: opts.server.embedded, startTimeoutMs: opts.startTimeoutMs });
+  const pool = new KernelPool({
+    endpoint: opts.server,
+    embedded: opts.server.embedded,
+    startTimeoutMs: opts.startTimeoutMs,
+    maxWarm: opts.maxWarm,
+  });
+  /** Nodes that asked for a kernel already: a late pre-warm for them would go unused. */
+  const started = new Set<string>();
+  const kernelNames = new Map<string, Promise<string>>();
+
+  /** The kernel a node will ask for: its own `kernel`, else its notebook's kernelspec (as executeNotebook decides). */
+  const kernelNameOf = (node: NodeSpec): Promise<string> => {
+    if (node.kernel) return Promise.resolve(node.kernel);
+    let name = kernelNames.get(node.notebook);
+    if (!name) {
+      name = readNotebook(node.notebook).then(
+        (nb) => notebookKernel(nb).name ?? 'python3',
+        () => 'python3',
+      );
+      kernelNames.set(node.notebook, name);
+    }
+    return name;
+  };
+
   return {
     async execute(req: AttemptRequest): Promise<AttemptResult> {
       const node = req.node;
       const cwd = node.cwd ?? dirname(node.notebook);
+      started.add(node.id);
       const result = await executeNotebook({
         inputPath: node.notebook,
         outputPath: req.outputPath,
         params: req.params,
         kernelName: node.kernel,
-        getKernel: (kernelName) => pool.acquire(kernelName, cwd),
+        getKernel: async (kernelName) => releaseInBackground(await pool.acquire(kernelName, cwd, node.id), pool),
         cellTimeoutMs: node.cellTimeout,
         timeoutMs: node.timeout,
         declaredOutputs: node.outputs,
@@ -36,8 +65,28 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
       return { ok: false, error: result.error, cancelled: result.cancelled };
     },
     prepare(nodes) {
-      for (const node of nodes) pool.prewarm(node.kernel ?? 'python3', node.cwd ?? dirname(node.notebook));
+      for (const node of nodes) {
+        if (started.has(node.id)) continue;
+        void kernelNameOf(node).then((name) => {
+          if (!started.has(node.id)) pool.prewarm(name, node.cwd ?? dirname(node.notebook), node.id);
+        });
+      }
     },
     close: () => pool.close(),
   };
+}
+
+/**
+ * executeNotebook awaits `session.shutdown()` once the notebook is saved; the server then takes
+ * ≈0.3 s to stop the kernel (measured), which would delay the next node of a chain. The pool
+ * shuts it down in the background instead, and close() waits for it before the server stops.
+ */
+function releaseInBackground(session: KernelSession, pool: KernelPool): KernelSession {
+  const stop = session.shutdown.bind(session);
+  let released = false;
+  session.shutdown = async () => {
+    if (!released) pool.release(session, stop);
+    released = true;
+  };
+  return session;
 }

@@ -2,6 +2,20 @@
 // and a watchdog that stops the server when flow dies without stopping it (SIGKILL).
 
 /**
+ * What `python -c` runs in place of `jupyter server` (see serverCommand). jsonschema imports
+ * rfc3987_syntax when it is installed, which builds an Earley parser at import time: ~1.2 s of
+ * CPU, measured with `python -X importtime -c "import jupyter_server.serverapp"` (1.5 s → 0.37 s
+ * without it). The server never validates IRIs, so the bootstrap makes that import fail, which
+ * jsonschema tolerates. This only touches the server process: kernels are processes of their own.
+ */
+export const SERVER_BOOTSTRAP_PY = `import sys
+sys.modules.setdefault("rfc3987_syntax", None)
+from jupyter_server.serverapp import main
+sys.argv[0] = "jupyter-server"
+sys.exit(main())
+`;
+
+/**
  * Jupyter Server never sets TCP_NODELAY on the kernel websocket, so every small message waits
  * on a delayed ACK (~40 ms a cell, measured). The handler class moved between majors:
  * 1.x `jupyter_server.services.kernels.handlers.ZMQChannelsHandler`, 2.x
@@ -54,9 +68,30 @@ if os.environ.get("FLOW_WATCHDOG") == "1" and _flow_parent > 1:
     threading.Thread(target=_flow_watchdog, args=(_flow_parent,), daemon=True, name="flow-watchdog").start()
 
 c = get_config()  # noqa: F821
+
+def _flow_disabled_extensions():
+    # flow uses the kernels API only; server extensions (jupyterlab, terminals, …) cost start time
+    # and memory. Explicit entries in ServerApp.jpserver_extensions win over the ones found on disk.
+    try:
+        from jupyter_core.paths import jupyter_config_path
+        from jupyter_server.extension.config import ExtensionConfigManager
+        found = ExtensionConfigManager(read_config_path=[*jupyter_config_path(), os.getcwd()]).get_jpserver_extensions()
+        return {name: False for name in found}
+    except Exception:
+        return {}
+
+c.ServerApp.jpserver_extensions = _flow_disabled_extensions()
 # Kernels outlive no websocket: flow shuts every kernel down itself; culling idle ones is not its job.
 c.ServerApp.open_browser = False
 c.ServerApp.log_level = "WARN"
 # Notice a dead kernel within about a second (jupyter_client polls every time_to_dead seconds; default 3).
 c.KernelRestarter.time_to_dead = 1.0
+# flow must get a kernel's output whole: Jupyter Server's iopub rate limit (1 MB/s, 1000 msg/s)
+# drops output and sends "IOPub data rate exceeded" instead (papermill talks to kernels directly).
+import jupyter_server as _flow_js
+if int(_flow_js.__version__.split(".")[0]) >= 2:
+    c.ZMQChannelsWebsocketConnection.limit_rate = False
+else:
+    c.ServerApp.iopub_data_rate_limit = 0.0
+    c.ServerApp.iopub_msg_rate_limit = 0.0
 `;

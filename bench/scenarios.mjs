@@ -1,0 +1,79 @@
+// Writes the benchmark's notebooks and workflows into bench/.work/scenarios (generated each run).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const KERNELSPEC = { display_name: 'Python 3', language: 'python', name: 'python3' };
+
+function code(id, source, tags) {
+  return { cell_type: 'code', execution_count: null, id, metadata: tags ? { tags } : {}, outputs: [], source };
+}
+
+function notebook(name, sources, paramsSource) {
+  const cells = [];
+  if (paramsSource !== undefined) cells.push(code(`${name}-p`, paramsSource, ['parameters']));
+  sources.forEach((s, i) => cells.push(code(`${name}-${i}`, s)));
+  return { cells, metadata: { kernelspec: KERNELSPEC, language_info: { name: 'python' } }, nbformat: 4, nbformat_minor: 5 };
+}
+
+function write(path, value) {
+  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value, null, 1) + '\n');
+}
+
+/**
+ * Scenarios (each a folder): `chain` 10 parameterized notebooks, each reading the previous one's
+ * output; `sleep8` 8 independent notebooks sleeping 2 s; `cells100` one notebook of 100 trivial
+ * cells; `print20mb` one notebook printing 20 MB; `wide1000` a 1,000-node workflow to validate.
+ * @returns the folder of each scenario.
+ */
+export function writeScenarios(root) {
+  const dirs = {};
+  const mk = (name) => {
+    const d = join(root, name);
+    mkdirSync(d, { recursive: true });
+    dirs[name] = d;
+    return d;
+  };
+
+  // A chain: papermill runs the 10 notebooks one after another with -p x <i>; flow passes each
+  // node's output y on as the next node's x (more work for flow: one output probe per node).
+  const chain = mk('chain');
+  write(join(chain, 'step.ipynb'), notebook('step', ['y = x + 1\nprint(y)'], 'x = 0'));
+  let wf = 'name: bench-chain\nconcurrency: 1\nnodes:\n';
+  for (let i = 0; i < 10; i++) {
+    wf += `  n${i}:\n    notebook: step.ipynb\n    outputs: { y: integer }\n`;
+    wf += i === 0 ? '    params: { x: 0 }\n' : `    needs: [n${i - 1}]\n    params: { x: "\${{ nodes.n${i - 1}.outputs.y }}" }\n`;
+  }
+  write(join(chain, 'chain.yml'), wf);
+
+  // 8 independent sleepers.
+  const sleep8 = mk('sleep8');
+  write(join(sleep8, 'sleep.ipynb'), notebook('sleep', ['import time\ntime.sleep(seconds)'], 'seconds = 2'));
+  wf = 'name: bench-sleep8\nconcurrency: 8\nnodes:\n';
+  for (let i = 0; i < 8; i++) wf += `  s${i}: { notebook: sleep.ipynb }\n`;
+  write(join(sleep8, 'sleep8.yml'), wf);
+
+  // 100 trivial cells.
+  const cells100 = mk('cells100');
+  write(join(cells100, 'cells100.ipynb'), notebook('c100', Array.from({ length: 100 }, (_, i) => `v${i} = ${i}`), 'seed = 0'));
+  write(join(cells100, 'cells100.yml'), 'name: bench-cells100\nnodes:\n  c: { notebook: cells100.ipynb }\n');
+
+  // 20 MB of stdout in one cell (200,000 lines of 100 bytes).
+  const big = mk('print20mb');
+  write(
+    join(big, 'print20mb.ipynb'),
+    notebook('p20', ['import sys\nline = "x" * 99 + "\\n"\nfor _ in range(200_000):\n    sys.stdout.write(line)', 'print("done")'], 'n = 0'),
+  );
+  write(join(big, 'print20mb.yml'), 'name: bench-print20mb\nnodes:\n  p: { notebook: print20mb.ipynb }\n');
+
+  // 1,000 nodes in layers of 10, each needing two nodes of the layer before: for `flow validate`.
+  const wide = mk('wide1000');
+  write(join(wide, 'n.ipynb'), notebook('n', ['pass'], 'x = 0'));
+  wf = 'name: bench-wide1000\nconcurrency: 8\nnodes:\n';
+  for (let i = 0; i < 1000; i++) {
+    const layer = Math.floor(i / 10);
+    const needs = layer === 0 ? '' : `, needs: [n${(layer - 1) * 10 + (i % 10)}, n${(layer - 1) * 10 + ((i + 1) % 10)}]`;
+    wf += `  n${i}: { notebook: n.ipynb, params: { x: ${i} }${needs} }\n`;
+  }
+  write(join(wide, 'wide1000.yml'), wf);
+  return dirs;
+}
