@@ -5,6 +5,7 @@ import type { RunEvent } from '../engine/events.js';
 import type { ReusedNode } from '../engine/run-options.js';
 import { runPlan } from '../engine/scheduler.js';
 import type { Plan } from '../graph/types.js';
+import type { NodeSpec } from '../workflow/types.js';
 import { createKernelExecutor } from '../kernel/kernel-executor.js';
 import type { JupyterServer } from '../kernel/jupyter-server.js';
 import { finalNotebookPath } from '../ledger/notebook-paths.js';
@@ -53,31 +54,35 @@ export async function executeRun(o: ExecuteRunOptions): Promise<number> {
       // nothing more can be done
     }
   });
+  // The reporter first: the live view's import (≈0.5 s) overlaps the server's start, and the
+  // terminal shows at once that something is happening.
+  const reporter = await createReporters({
+    reporter: o.report.reporter,
+    junit: o.report.junit,
+    verbose: o.report.verbose,
+    stdout: process.stdout,
+    env: process.env,
+  });
   try {
-    // Infrastructure first: without Jupyter nothing can run, so no run directory is made.
+    // Infrastructure next: without Jupyter nothing can run, so no run directory is made.
     const server = await o.server;
     if (interrupts.received) return interruptExitCode(interrupts.received);
+    const executor = createKernelExecutor({
+      server,
+      warn: (message, node) => emit?.({ type: 'log', at: new Date().toISOString(), level: 'warn', message, node }),
+    });
+    // The first nodes' kernels start now, while the run directory and record are set up.
+    executor.prepare?.(firstNodes(o));
     const runId = createRunId();
     const runDir = await createRunDir(o.runsDir, workflow.name, runId);
     if (o.resumedFrom) await carryOverNotebooks(o.resumedFrom.runDir, runDir, o.plan, o.reuse ?? {});
     const record = await RunLedger.open({ runDir, workflow });
     ledger = record;
-    const reporter = await createReporters({
-      reporter: o.report.reporter,
-      junit: o.report.junit,
-      verbose: o.report.verbose,
-      stdout: process.stdout,
-      env: process.env,
-    });
     const send = (ev: RunEvent) => {
       record.handle(ev);
       reporter.onEvent(ev);
     };
     emit = send;
-    const executor = createKernelExecutor({
-      server,
-      warn: (message, node) => send({ type: 'log', at: new Date().toISOString(), level: 'warn', message, node }),
-    });
     try {
       const summary = await runPlan(o.plan, {
         executor,
@@ -102,12 +107,23 @@ export async function executeRun(o: ExecuteRunOptions): Promise<number> {
       // server's stop ends every kernel of an embedded server anyway.
       await settleWithin(executor.close?.(), EXECUTOR_CLOSE_MS);
       await record.close();
-      await reporter.close();
       await writeFile(join(runDir, 'jupyter-server.log'), o.serverLog.join('\n') + '\n').catch(() => undefined);
     }
   } finally {
+    // Closing writes the JUnit file and leaves the live view's final frame; also when the run
+    // never started (no Jupyter), so that the terminal is left clean.
+    await reporter.close();
     interrupts.dispose();
   }
+}
+
+/** Nodes that wait for nothing: their kernels can start before the run does. */
+function firstNodes(o: ExecuteRunOptions): NodeSpec[] {
+  const { plan } = o;
+  const selected = o.only ? new Set(o.only) : undefined;
+  return plan.order
+    .filter((id) => (plan.upstream[id] ?? []).length === 0 && !o.reuse?.[id] && (!selected || selected.has(id)))
+    .map((id) => plan.workflow.nodes[id]!);
 }
 
 /** How long closing the executor may take before the run is recorded regardless. */

@@ -20,15 +20,23 @@ import { executeRun, expressions } from './execute-run.js';
  * Starts the embedded server at once: it takes a second or two, which overlaps with loading
  * and checking the workflow. The promise never rejects unhandled; callers await it.
  */
-export function startServerEarly(args: JupyterArgs, log: (line: string) => void): Promise<JupyterServer> {
-  const p = connectJupyter({ jupyter: args.jupyter, serverUrl: args.serverUrl, log });
-  p.catch(() => undefined);
-  return p;
+export interface EarlyServer {
+  server: Promise<JupyterServer>;
+  /** Kills a server that is still starting (nothing will use it), else stops it. */
+  stop(): Promise<void>;
 }
 
-export async function stopServer(p: Promise<JupyterServer> | undefined): Promise<void> {
-  if (!p) return;
-  await p.then((s) => s.stop(), () => undefined);
+export function startServerEarly(args: JupyterArgs, log: (line: string) => void): EarlyServer {
+  const ac = new AbortController();
+  const server = connectJupyter({ jupyter: args.jupyter, serverUrl: args.serverUrl, log, signal: ac.signal });
+  server.catch(() => undefined);
+  return {
+    server,
+    stop: async () => {
+      ac.abort();
+      await server.then((s) => s.stop(), () => undefined);
+    },
+  };
 }
 
 export function printWarnings(warnings: readonly Diagnostic[]): void {
@@ -51,7 +59,7 @@ function assignments(list: string[] | undefined, flag: string): Record<string, s
 
 export async function runWorkflowCommand(args: RunArgs): Promise<number> {
   const serverLog: string[] = [];
-  const server = args.dryRun ? undefined : startServerEarly(args, (l) => pushBounded(serverLog, l));
+  const early = args.dryRun ? undefined : startServerEarly(args, (l) => pushBounded(serverLog, l));
   try {
     const { workflow, warnings } = await loadWorkflow(resolve(args.workflow));
     printWarnings(warnings);
@@ -74,7 +82,7 @@ export async function runWorkflowCommand(args: RunArgs): Promise<number> {
       plan,
       params,
       runsDir: resolve(args.runsDir),
-      server: server!,
+      server: early!.server,
       serverLog,
       report: args as ReportArgs,
       concurrency: args.concurrency,
@@ -82,7 +90,7 @@ export async function runWorkflowCommand(args: RunArgs): Promise<number> {
       from: args.from,
     });
   } finally {
-    await stopServer(server);
+    await early?.stop();
   }
 }
 
@@ -125,7 +133,7 @@ export async function resumeCommand(args: ResumeArgs): Promise<number> {
     return ExitCode.ok;
   }
   const serverLog: string[] = [];
-  const server = startServerEarly(args, (l) => pushBounded(serverLog, l));
+  const early = startServerEarly(args, (l) => pushBounded(serverLog, l));
   try {
     return await executeRun({
       plan,
@@ -133,7 +141,7 @@ export async function resumeCommand(args: ResumeArgs): Promise<number> {
       params: record.params,
       // Next to the run it repairs: runs/<workflow>/<run-id> → runs
       runsDir: dirname(dirname(record.runDir)),
-      server,
+      server: early.server,
       serverLog,
       report: args,
       concurrency: args.concurrency,
@@ -141,7 +149,7 @@ export async function resumeCommand(args: ResumeArgs): Promise<number> {
       resumedFrom: { runId: record.runId, runDir: record.runDir },
     });
   } finally {
-    await stopServer(server);
+    await early?.stop();
   }
 }
 

@@ -13,6 +13,8 @@ export interface ConnectOptions {
   /** Folder flow is installed in, to find its own .venv. */
   installDir?: string;
   log?: (line: string) => void;
+  /** Abandons an embedded server's start (see StartServerOptions.signal). */
+  signal?: AbortSignal;
 }
 
 export async function connectJupyter(opts: ConnectOptions = {}): Promise<JupyterServer> {
@@ -38,5 +40,5 @@ export async function connectJupyter(opts: ConnectOptions = {}): Promise<Jupyter
     return { baseUrl, token, embedded: false, stop: async () => {} };
   }
   const found = findJupyter({ explicit: opts.jupyter, env, installDir: opts.installDir });
-  return startJupyterServer({ jupyter: found.jupyter, log: opts.log });
+  return startJupyterServer({ jupyter: found.jupyter, log: opts.log, signal: opts.signal });
 }

@@ -28,6 +28,11 @@ export interface ExecuteNotebookOptions {
   kernelName?: string;
   /** Kernel for this notebook: started (or handed over pre-warmed) once the notebook is prepared. */
   getKernel: (kernelName: string) => Promise<KernelSession>;
+  /**
+   * Called once the notebook is saved, instead of waiting for the kernel to shut down (≈0.3 s
+   * on the server): a workflow run stops kernels in the background. @default session.shutdown()
+   */
+  releaseKernel?: (session: KernelSession) => Promise<void>;
   cellTimeoutMs?: number;
   /** Whole-notebook wall clock. */
   timeoutMs?: number;
@@ -95,7 +100,7 @@ export async function executeNotebook(opts: ExecuteNotebookOptions): Promise<Exe
   } finally {
     // The notebook is always written, even on failure or cancellation.
     await saver.flush();
-    await session?.shutdown();
+    if (session) await (opts.releaseKernel ? opts.releaseKernel(session) : session.shutdown());
   }
 }
 

@@ -25,6 +25,8 @@ export interface JupyterServer extends ServerEndpoint {
 export interface StartServerOptions {
   /** The `jupyter` executable (see findJupyter). */
   jupyter: string;
+  /** Abandons a start still under way (e.g. the workflow turned out invalid): the server is killed. */
+  signal?: AbortSignal;
   /** Root of the files the server may start kernels in. @default '/' */
   rootDir?: string;
   /** @default 60000 */
@@ -155,12 +157,22 @@ async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<Jupyt
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
 
+  const aborted = new Promise<void>((resolve) => {
+    if (opts.signal?.aborted) resolve();
+    opts.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
   for (;;) {
     const outcome = await Promise.race([
       exited.then((code) => ({ kind: 'exit' as const, code })),
       spawnError.then((error) => ({ kind: 'error' as const, error })),
+      aborted.then(() => ({ kind: 'aborted' as const })),
       sleep(100).then(() => ({ kind: 'tick' as const })),
     ]);
+    if (outcome.kind === 'aborted') {
+      // Nothing runs on it yet: no kernels to stop cleanly.
+      child.kill('SIGKILL');
+      throw new JupyterServerError('the Jupyter server start was abandoned');
+    }
     if (outcome.kind === 'error') {
       throw new JupyterServerError(`could not start ${spec.command.file}: ${outcome.error.message}`, undefined, '');
     }

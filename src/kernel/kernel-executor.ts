@@ -6,7 +6,6 @@ import type { NodeSpec } from '../workflow/types.js';
 import { executeNotebook } from './execute-notebook.js';
 import type { JupyterServer } from './jupyter-server.js';
 import { KernelPool } from './kernel-pool.js';
-import type { KernelSession } from './kernel-session.js';
 
 export interface KernelExecutorOptions {
   server: JupyterServer;
@@ -52,7 +51,10 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
         outputPath: req.outputPath,
         params: req.params,
         kernelName: node.kernel,
-        getKernel: async (kernelName) => releaseInBackground(await pool.acquire(kernelName, cwd, node.id), pool),
+        getKernel: (kernelName) => pool.acquire(kernelName, cwd, node.id),
+        // The server takes ≈0.3 s to stop a kernel (measured): that must not delay the next node
+        // of a chain. The pool stops it in the background; close() waits for it.
+        releaseKernel: async (session) => pool.release(session),
         cellTimeoutMs: node.cellTimeout,
         timeoutMs: node.timeout,
         declaredOutputs: node.outputs,
@@ -74,19 +76,4 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
     },
     close: () => pool.close(),
   };
-}
-
-/**
- * executeNotebook awaits `session.shutdown()` once the notebook is saved; the server then takes
- * ≈0.3 s to stop the kernel (measured), which would delay the next node of a chain. The pool
- * shuts it down in the background instead, and close() waits for it before the server stops.
- */
-function releaseInBackground(session: KernelSession, pool: KernelPool): KernelSession {
-  const stop = session.shutdown.bind(session);
-  let released = false;
-  session.shutdown = async () => {
-    if (!released) pool.release(session, stop);
-    released = true;
-  };
-  return session;
 }
