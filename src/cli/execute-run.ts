@@ -1,4 +1,5 @@
 // One run, start to end: run dir, ledger, reporters, executor, interrupts; never loses the record.
+import { existsSync } from 'node:fs';
 import { copyFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RunEvent } from '../engine/events.js';
@@ -89,7 +90,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<number> {
         params: o.params,
         runId,
         runDir,
-        emit: send,
+        emit: o.reuse ? withCarriedNotebooks(runDir, o.plan, o.reuse, send) : send,
         signal: interrupts.signal,
         concurrency: o.concurrency,
         expressions,
@@ -140,9 +141,31 @@ async function settleWithin(p: Promise<unknown> | undefined, ms: number): Promis
 /** A resumed run's directory is complete on its own: reused nodes' notebooks are copied in. */
 async function carryOverNotebooks(fromDir: string, toDir: string, plan: Plan, reuse: Record<string, ReusedNode>): Promise<void> {
   for (const id of Object.keys(reuse)) {
-    const node = plan.workflow.nodes[id];
-    const count = node?.matrix ? Object.values(node.matrix.axes).reduce((n, v) => n * v.length, 1) : undefined;
-    const files = count === undefined ? [finalNotebookPath(fromDir, id)] : Array.from({ length: count }, (_, i) => finalNotebookPath(fromDir, id, i));
-    for (const f of files) await copyFile(f, join(toDir, basename(f))).catch(() => undefined);
+    for (const f of reusedNotebooks(fromDir, plan, id)) await copyFile(f, join(toDir, basename(f))).catch(() => undefined);
   }
+}
+
+/** A node's final notebook, or its matrix instances' (a reused matrix node does not fan out). */
+function reusedNotebooks(dir: string, plan: Plan, id: string): string[] {
+  const matrix = plan.workflow.nodes[id]?.matrix;
+  if (!matrix) return [finalNotebookPath(dir, id)];
+  const count = Object.values(matrix.axes).reduce((n, v) => n * v.length, 1);
+  return Array.from({ length: count }, (_, i) => finalNotebookPath(dir, id, i));
+}
+
+/**
+ * The engine does not know which reused notebooks carryOverNotebooks found, so a reused node's
+ * node_finished gets its copied notebook here (`flow show`, run.json); a matrix node's copies
+ * go first in one node_finished per instance, as when its instances ran.
+ */
+export function withCarriedNotebooks(runDir: string, plan: Plan, reuse: Record<string, ReusedNode>, emit: (ev: RunEvent) => void): (ev: RunEvent) => void {
+  return (ev) => {
+    if (ev.type !== 'node_finished' || !ev.reused || ev.instance !== undefined || ev.notebookPath || !reuse[ev.node]) return emit(ev);
+    const files = reusedNotebooks(runDir, plan, ev.node);
+    if (!plan.workflow.nodes[ev.node]?.matrix) return emit(existsSync(files[0]) ? { ...ev, notebookPath: files[0] } : ev);
+    files.forEach((f, instance) => {
+      if (existsSync(f)) emit({ ...ev, instance, outputs: undefined, notebookPath: f });
+    });
+    emit(ev);
+  };
 }

@@ -1,9 +1,7 @@
 // `flow runs` as a table: run id, workflow, status, started, duration, node counts.
-import type { NodeStatus } from '../engine/events.js';
 import { formatDuration } from '../report/format.js';
+import { formatCounts } from '../report/status-style.js';
 import type { RunListEntry } from './list-runs.js';
-
-const countOrder: NodeStatus[] = ['succeeded', 'failed', 'upstream_failed', 'skipped', 'cancelled', 'running', 'retrying', 'queued', 'pending'];
 
 export function formatRunList(runs: readonly RunListEntry[], runsDir: string): string {
   if (runs.length === 0) return `no runs in ${runsDir}\n`;
@@ -13,20 +11,26 @@ export function formatRunList(runs: readonly RunListEntry[], runsDir: string): s
     r.status,
     r.startedAt ? formatStarted(r.startedAt) : '-',
     r.durationMs === undefined ? '-' : formatDuration(r.durationMs),
-    formatCounts(r.counts),
+    formatCounts(r.counts) || '-',
   ]);
-  return formatTable(['RUN ID', 'WORKFLOW', 'STATUS', 'STARTED', 'DURATION', 'NODES'], rows);
+  const table = formatTable(['RUN ID', 'WORKFLOW', 'STATUS', 'STARTED', 'DURATION', 'NODES'], rows);
+  const abandoned = runs.filter((r) => r.status === 'abandoned');
+  if (abandoned.length === 0) return table;
+  const hint = abandoned.length === 1 ? abandonedHint(abandoned[0].runId) : abandonedHint('<run id>', abandoned.length);
+  return `${table}\n${hint}\n`;
+}
+
+/** What `abandoned` means and the next step, for `flow runs` and `flow show`. */
+export function abandonedHint(runId: string, runs = 1): string {
+  const what = runs === 1 ? 'the run' : `${runs} runs`;
+  const it = runs === 1 ? 'it' : 'one';
+  return `abandoned: flow stopped without recording the end of ${what} (killed?); continue ${it} with \`flow resume ${runId}\``;
 }
 
 /** `2026-11-26 09:30:00Z`: UTC, so that it reads the same on every machine. */
 export function formatStarted(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 19).replace('T', ' ')}Z`;
-}
-
-/** `4 succeeded, 1 skipped` in a fixed status order. */
-export function formatCounts(counts: Partial<Record<NodeStatus, number>>): string {
-  return countOrder.filter((s) => counts[s]).map((s) => `${counts[s]} ${s}`).join(', ') || '-';
 }
 
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {

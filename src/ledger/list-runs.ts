@@ -3,13 +3,16 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeStatus } from '../engine/events.js';
 import { countStatuses, type RunState } from '../engine/run-state.js';
-import { readRunRecord } from './read-run.js';
+import { readRunRecord, runIsAbandoned } from './read-run.js';
 
 export interface RunListEntry {
   runId: string;
   workflow: string;
-  /** 'unreadable' when run.json is missing or broken (e.g. the run was killed at once). */
-  status: RunState['status'] | 'unreadable';
+  /**
+   * 'unreadable' when run.json is missing or broken (e.g. the run was killed at once);
+   * 'abandoned' when it says running but its flow process is gone (see runIsAbandoned).
+   */
+  status: RunState['status'] | 'unreadable' | 'abandoned';
   startedAt?: string;
   durationMs?: number;
   counts: Partial<Record<NodeStatus, number>>;
@@ -28,7 +31,7 @@ export async function listRuns(runsDir: string, workflow?: string): Promise<RunL
         entries.push({
           runId: r.runId,
           workflow: r.workflow || wf,
-          status: r.status,
+          status: runIsAbandoned(r) ? 'abandoned' : r.status,
           startedAt: r.startedAt || undefined,
           durationMs: r.durationMs,
           counts: countStatuses(r),

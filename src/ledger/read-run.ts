@@ -1,5 +1,6 @@
-// Reads a run directory's run.json back.
+// Reads a run directory's run.json back, and tells a run that is running from one whose flow died.
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { RUN_FILE } from './run-dir.js';
@@ -20,5 +21,28 @@ export async function readRunRecord(dir: string): Promise<RunRecord> {
     return record;
   } catch (err) {
     throw new UsageError(`${file} is not a flow run record: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * True when run.json says `running` but the flow process that wrote it, on this host, is gone:
+ * flow was killed (SIGKILL, a crash, a reboot) before it could record the end. A run from
+ * another host, or from a record without a pid, cannot be checked and counts as running.
+ * A recycled pid makes a dead run look alive; that errs on the safe side.
+ */
+export function runIsAbandoned(run: Pick<RunRecord, 'status' | 'pid' | 'host'>, host = hostname()): boolean {
+  // A pid of 0 or below would address a process group: such a record is not checked.
+  const { pid } = run;
+  if (run.status !== 'running' || pid === undefined || !Number.isInteger(pid) || pid <= 0 || run.host !== host) return false;
+  return !processIsAlive(pid);
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

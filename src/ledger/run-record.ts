@@ -14,4 +14,10 @@ export interface RunRecord extends RunState {
   workflowSnapshot: WorkflowSnapshot;
   /** ISO-8601 UTC of the last write. */
   updatedAt: string;
+  /**
+   * The flow process that ran it, and its host: a run still `running` whose process is gone
+   * was killed (see runIsAbandoned). Absent in records written before flow recorded them.
+   */
+  pid?: number;
+  host?: string;
 }

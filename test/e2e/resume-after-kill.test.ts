@@ -3,6 +3,7 @@
 // the resume re-runs b and c with the run's frozen params while reusing a without executing it.
 // It refuses when a's notebook changed since, unless --force.
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/ledger/run-record.js';
@@ -48,6 +49,8 @@ describe('flow resume after flow was killed (SIGKILL)', () => {
   it('run.json holds what had happened: a succeeded with its outputs, b running, c pending', () => {
     const run = readRun(killedDir);
     expect(run.status).toBe('running');
+    // Recorded so that `flow runs` can tell that flow is gone (the run is abandoned).
+    expect(run).toMatchObject({ pid: flowPid, host: hostname() });
     expect(statuses(run)).toEqual({ a: 'succeeded', b: 'running', c: 'pending' });
     expect(run.nodes.a.outputs).toEqual({ result: 2 });
     expect(run.params).toEqual({ dir: box.dir, tag: 'first' });
@@ -77,7 +80,7 @@ describe('flow resume after flow was killed (SIGKILL)', () => {
     const run: RunRecord = readRun(resumedDir);
     expect(run).toMatchObject({ status: 'succeeded', exitCode: 0, resumedFrom: killedId, params: { dir: box.dir, tag: 'first' } });
     expect(statuses(run)).toEqual({ a: 'succeeded', b: 'succeeded', c: 'succeeded' });
-    expect(run.nodes.a).toMatchObject({ reused: true, outputs: { result: 2 }, attempts: [] });
+    expect(run.nodes.a).toMatchObject({ reused: true, outputs: { result: 2 }, attempts: [], notebookPath: join(resumedDir, 'a.ipynb') });
     // c read a's recorded output (2 → 4) and the frozen tag.
     expect(run.nodes.c.outputs).toEqual({ result: 4 });
     expect(box.trace()).toEqual(['a:1', 'b', 'b', 'c-first:2']);
@@ -113,17 +116,20 @@ describe('flow resume after flow was killed (SIGKILL)', () => {
   it('flow runs and flow show read the runs back', async () => {
     const runs = await box.flow(['runs', 'resume-after-kill']);
     expect(runs.exitCode).toBe(0);
-    const lines = String(runs.stdout).split('\n').slice(1).filter(Boolean);
-    expect(lines.map((l) => l.split(/\s+/).slice(1, 3))).toEqual([
+    // execa strips the final newline; the table, a blank line, then what abandoned means.
+    const [table, hint] = String(runs.stdout).split('\n\n');
+    expect(table.split('\n').slice(1).map((l) => l.split(/\s+/).slice(1, 3))).toEqual([
       ['resume-after-kill', 'succeeded'],
       ['resume-after-kill', 'succeeded'],
-      ['resume-after-kill', 'running'],
+      ['resume-after-kill', 'abandoned'],
     ]);
+    expect(hint).toBe(`abandoned: flow stopped without recording the end of the run (killed?); continue it with \`flow resume ${killedId}\``);
     const resumedId = basename(box.runDirs('resume-after-kill')[1]);
     const show = await box.flow(['show', resumedId]);
     expect(show.exitCode).toBe(0);
     expect(show.stdout).toContain(`resumes   ${killedId}`);
     expect(show.stdout).toMatch(/^a\s+succeeded.*\(reused\)$/m);
+    expect(show.stdout).toContain(`notebook: ${join(box.runDirs('resume-after-kill')[1], 'a.ipynb')}`);
     expect(jupyterProcesses(flowPid)).toEqual([]);
   });
 });
