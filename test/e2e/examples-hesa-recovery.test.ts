@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateNotebooks } from '../helpers/validate-notebook.js';
-import { flow, readNotebook, statuses, type RunJson } from '../fixtures/examples/example-run.js';
+import { flow, readNotebook, statuses, type RunJson } from '../helpers/example-run.js';
 
 let tmp: string;
 let runsDir: string;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateNotebooks } from '../helpers/validate-notebook.js';
-import { countXmlElements, flow, injectedSource, mimetypes, readNotebook, scraps, statuses } from '../fixtures/examples/example-run.js';
+import { countXmlElements, flow, injectedSource, mimetypes, readNotebook, scraps, statuses } from '../helpers/example-run.js';
 
 let tmp: string;
 beforeAll(() => {

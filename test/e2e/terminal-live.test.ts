@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTerminal, type Terminal } from '../fixtures/terminal/tmux.js';
+import { startTerminal, type Terminal } from '../helpers/tmux.js';
 import { cliPath, fixturesDir, repoRoot } from '../helpers/paths.js';
 
 const workflow = join(fixturesDir, 'terminal', 'live.yml');
