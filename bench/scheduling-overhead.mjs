@@ -1,11 +1,14 @@
 // Scheduling overhead: a 10,000-node workflow run by the real scheduler on an executor that does
 // nothing. Prints {seconds, nodes} as JSON; the time covers runPlan only (not YAML parsing).
+// BENCH_SCHED_LEDGER=1 also records the run with the RunLedger (events.ndjson and run.json), as
+// `flow run` does; `seconds` then includes closing the ledger.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadWorkflow } from '../dist/workflow/load-workflow.js';
 import { buildPlan } from '../dist/graph/build-plan.js';
 import { runPlan } from '../dist/engine/scheduler.js';
 import { evaluateCondition, renderTemplate } from '../dist/workflow/evaluate-expr.js';
+import { RunLedger } from '../dist/ledger/run-ledger.js';
 
 const dir = process.argv[2];
 mkdirSync(dir, { recursive: true });
@@ -24,16 +27,24 @@ writeFileSync(join(dir, 'n.ipynb'), JSON.stringify({ cells: [], metadata: {}, nb
 const { workflow } = await loadWorkflow(join(dir, 'sched10k.yml'));
 const plan = buildPlan(workflow);
 let events = 0;
+const withLedger = process.env.BENCH_SCHED_LEDGER === '1';
+const runDir = join(dir, 'run');
+mkdirSync(runDir, { recursive: true });
+const ledger = withLedger ? await RunLedger.open({ runDir, workflow, flowVersion: 'bench', snapshot: {} }) : undefined;
 const executor = { execute: async () => ({ ok: true, outputs: {} }), prepare() {} };
 const t = performance.now();
 const summary = await runPlan(plan, {
   executor,
   params: { x: 1 },
   runId: 'bench',
-  runDir: dir,
-  emit: () => void events++,
+  runDir,
+  emit: (ev) => {
+    events++;
+    ledger?.handle(ev);
+  },
   expressions: { evaluateCondition, renderTemplate },
 });
+await ledger?.close();
 const seconds = (performance.now() - t) / 1000;
 const ok = Object.values(summary.nodes).filter((n) => n.status === 'succeeded').length;
-process.stdout.write(JSON.stringify({ seconds, nodes: N, succeeded: ok, events }) + '\n');
+process.stdout.write(JSON.stringify({ seconds, nodes: N, succeeded: ok, events, ...(withLedger && { ledger: true }) }) + '\n');

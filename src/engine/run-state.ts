@@ -82,6 +82,20 @@ function newNode(id: string, notebook: string): NodeState {
 
 /** Returns a new state; never mutates its input (the UI relies on identity changes). */
 export function reduceRunState(state: RunState, ev: RunEvent): RunState {
+  return reduce(state, ev, false);
+}
+
+/**
+ * reduceRunState for a state that only its owner holds (the ledger, a reporter, the live store):
+ * the same result and a new RunState and NodeState each time, but `state.nodes` is updated in
+ * place. Copying the nodes at every event made a 10,000-node run's 30,000 events cost 126 s;
+ * a state given to it must not be kept by anyone expecting it not to change.
+ */
+export function reduceRunStateInPlace(state: RunState, ev: RunEvent): RunState {
+  return reduce(state, ev, true);
+}
+
+function reduce(state: RunState, ev: RunEvent, inPlace: boolean): RunState {
   switch (ev.type) {
     case 'run_started': {
       const nodes: Record<string, NodeState> = {};
@@ -116,7 +130,7 @@ export function reduceRunState(state: RunState, ev: RunEvent): RunState {
     case 'log':
       return { ...state, logs: [...state.logs, { level: ev.level, message: ev.message, node: ev.node }] };
     default:
-      return updateNode(state, ev.node, ev.instance, (n) => reduceNode(n, ev));
+      return updateNode(state, ev.node, ev.instance, (n) => reduceNode(n, ev), inPlace);
   }
 }
 
@@ -125,6 +139,7 @@ function updateNode(
   id: string,
   instance: number | undefined,
   f: (n: NodeState) => NodeState,
+  inPlace: boolean,
 ): RunState {
   const node = state.nodes[id] ?? newNode(id, '');
   let next: NodeState;
@@ -136,7 +151,9 @@ function updateNode(
     const startedAt = node.startedAt ?? instances[instance].startedAt;
     next = { ...node, instances, startedAt, status: rollUpStatus(node.status, instances) };
   }
-  return { ...state, nodes: { ...state.nodes, [id]: next } };
+  if (!inPlace) return { ...state, nodes: { ...state.nodes, [id]: next } };
+  state.nodes[id] = next;
+  return { ...state };
 }
 
 /**

@@ -1,10 +1,11 @@
 // The run's record on disk: every event appended to events.ndjson, and run.json rewritten
-// atomically at each node transition.
+// atomically as nodes change (coalesced and paced, so that big runs are not slowed by it).
 import { createWriteStream, renameSync, writeFileSync, type WriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { terminalStatuses, type RunEvent } from '../engine/events.js';
-import { initialRunState, reduceRunState, type RunState } from '../engine/run-state.js';
+import { initialRunState, reduceRunStateInPlace, type RunState } from '../engine/run-state.js';
 import type { Workflow } from '../workflow/types.js';
 import { bigintReplacer, writeFileAtomic } from './atomic-write.js';
 import { EVENTS_FILE, RUN_FILE } from './run-dir.js';
@@ -32,12 +33,19 @@ const transitions = new Set<RunEvent['type']>([
   'run_finished',
 ]);
 
+/** The ledger holds the event loop for at most 1 / (1 + this) of the time to write run.json. */
+const WRITE_PAUSE_FACTOR = 4;
+
 export class RunLedger {
   private runState: RunState = initialRunState();
   private readonly events: WriteStream;
   private writing: Promise<void> | undefined;
   private dirty = false;
   private failure: unknown;
+  /** Ends the pause between two writes early (flush and close want the latest state now). */
+  private wake: (() => void) | undefined;
+  /** While above 0 (a flush or close is waiting), writes follow each other without a pause. */
+  private urgent = 0;
 
   private constructor(
     readonly runDir: string,
@@ -56,7 +64,8 @@ export class RunLedger {
 
   /** Feed it every RunEvent (bound: pass `ledger.handle` as a listener). */
   readonly handle = (ev: RunEvent): void => {
-    this.runState = reduceRunState(this.runState, ev);
+    // In place: the ledger alone holds its state, and copying all nodes per event is quadratic.
+    this.runState = reduceRunStateInPlace(this.runState, ev);
     this.events.write(`${JSON.stringify(ev, bigintReplacer)}\n`);
     if (transitions.has(ev.type)) this.scheduleWrite();
   };
@@ -75,17 +84,26 @@ export class RunLedger {
       workflowHash: this.workflow.hash,
       workflowSnapshot: this.snapshot,
       updatedAt: new Date().toISOString(),
+      pid: process.pid, host: hostname(), // `flow runs` tells a killed run from a running one
     };
   }
 
   /** Resolves once run.json holds every transition handled so far. */
   async flush(): Promise<void> {
-    while (this.writing) await this.writing;
+    this.urgent++;
+    this.wake?.();
+    try {
+      while (this.writing) await this.writing;
+    } finally {
+      this.urgent--;
+    }
   }
 
   /** Writes run.json a last time, closes events.ndjson, and throws the first write error. */
   async close(): Promise<void> {
+    this.urgent++; // for good: no more pauses
     this.scheduleWrite();
+    this.wake?.();
     await this.writing;
     await new Promise<void>((resolve) => this.events.end(resolve));
     if (this.failure) throw this.failure;
@@ -101,14 +119,14 @@ export class RunLedger {
     // sure that it is on disk.
     if (this.runState.status !== 'running') return this.writeSync();
     const at = new Date().toISOString();
-    let state = reduceRunState(this.runState, { type: 'log', at, level: 'warn', message: reason });
+    let state = reduceRunStateInPlace(this.runState, { type: 'log', at, level: 'warn', message: reason });
     for (const node of Object.values(state.nodes)) {
       if (terminalStatuses.has(node.status)) continue;
-      state = reduceRunState(state, { type: 'node_finished', at, node: node.id, status: 'cancelled', attempts: node.attempts.length, durationMs: 0 });
+      state = reduceRunStateInPlace(state, { type: 'node_finished', at, node: node.id, status: 'cancelled', attempts: node.attempts.length, durationMs: 0 });
     }
     const startedMs = Date.parse(state.startedAt);
     const durationMs = Number.isNaN(startedMs) ? 0 : Date.now() - startedMs;
-    this.runState = reduceRunState(state, { type: 'run_finished', at, status: 'cancelled', exitCode, durationMs, counts: {} });
+    this.runState = reduceRunStateInPlace(state, { type: 'run_finished', at, status: 'cancelled', exitCode, durationMs, counts: {} });
     this.writeSync();
   }
 
@@ -122,6 +140,9 @@ export class RunLedger {
   /**
    * One write at a time; transitions that arrive during a write are coalesced into the next
    * one, which carries the latest state (a 10,000-node run must not queue 40,000 writes).
+   * Between two writes it pauses for a multiple of the time the last one held the event loop:
+   * a write serializes every node (≈0.1 s at 10,000 nodes), and back-to-back writes made a
+   * 10,000-node run of 5 ms nodes take 31 s instead of 7 s. Small runs pause for a millisecond.
    */
   private scheduleWrite(): void {
     this.dirty = true;
@@ -131,13 +152,31 @@ export class RunLedger {
   private async writeLoop(): Promise<void> {
     while (this.dirty) {
       this.dirty = false;
+      // The serialization blocks the event loop; the file write itself does not.
+      let blocked = 0;
       try {
-        await writeFileAtomic(join(this.runDir, RUN_FILE), `${JSON.stringify(this.record(), bigintReplacer, 2)}\n`);
+        const started = performance.now();
+        const text = `${JSON.stringify(this.record(), bigintReplacer, 2)}\n`;
+        blocked = performance.now() - started;
+        await writeFileAtomic(join(this.runDir, RUN_FILE), text);
       } catch (err) {
         this.failure ??= err;
       }
+      if (this.dirty && this.urgent === 0) await this.pause(WRITE_PAUSE_FACTOR * blocked);
     }
     this.writing = undefined;
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const end = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      this.wake = end;
+    });
   }
 }
 

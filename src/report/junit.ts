@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { RunEvent } from '../engine/events.js';
-import { initialRunState, reduceRunState, type NodeState, type RunState } from '../engine/run-state.js';
+import { initialRunState, reduceRunStateInPlace, type NodeState, type RunState } from '../engine/run-state.js';
 import { describeError, describeSkip, formatValue } from './format.js';
 import type { Reporter } from './reporter.js';
 import { escapeXmlAttr as attr, escapeXmlText as text } from './xml.js';
@@ -118,7 +118,8 @@ export function createJunitReporter(opts: { file: string }): Reporter {
   let state = initialRunState();
   return {
     onEvent(ev: RunEvent) {
-      state = reduceRunState(state, ev);
+      // Only the latest state is kept: fold in place (a copy per event is quadratic in nodes).
+      state = reduceRunStateInPlace(state, ev);
     },
     async close() {
       await mkdir(dirname(opts.file), { recursive: true });

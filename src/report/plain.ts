@@ -1,7 +1,7 @@
 // The plain reporter: one timestamped line per meaningful event, for CI logs and pipes.
 import chalk, { Chalk } from 'chalk';
 import type { RunEvent } from '../engine/events.js';
-import { initialRunState, reduceRunState } from '../engine/run-state.js';
+import { initialRunState, reduceRunStateInPlace } from '../engine/run-state.js';
 import { formatClock, sanitizeTerminalText } from './format.js';
 import { formatPlainEvent, nodeLabel } from './plain-lines.js';
 import type { Reporter, TextSink } from './reporter.js';
@@ -39,7 +39,8 @@ export function createPlainReporter(opts: PlainReporterOptions): Reporter {
 
   return {
     onEvent(ev: RunEvent) {
-      state = reduceRunState(state, ev);
+      // Only the latest state is kept: fold in place (a copy per event is quadratic in nodes).
+      state = reduceRunStateInPlace(state, ev);
       if (ev.type === 'node_output') {
         if (!lineOptions.verbose) return;
         const label = nodeLabel(ev.node, ev.instance);

@@ -7,6 +7,7 @@ import type { ExprTypes } from './cel-values.js';
 import { didYouMean } from './did-you-mean.js';
 import { findReferences, findUnsafeMatches, type Reference } from './expr-references.js';
 import type { OutputType, ParamSpec, NodeSpec } from './types.js';
+import type { UpstreamIndex } from './upstream.js';
 
 export type ExprKind = 'if' | 'when' | 'template';
 
@@ -30,7 +31,7 @@ export interface ExprSite {
 export interface ExprWorld {
   readonly params: Readonly<Record<string, ParamSpec>>;
   readonly nodes: Readonly<Record<string, NodeSpec>>;
-  readonly upstream: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly upstream: UpstreamIndex;
 }
 
 const runFields = ['id', 'date', 'started_at'];
@@ -56,15 +57,15 @@ export function checkExpression(site: ExprSite, world: ExprWorld): CheckedExpr {
   }
   for (const u of findUnsafeMatches(program.ast)) error(u.offset, u.reason, 'write a literal pattern without nested repetition');
 
-  const readable = new Set(world.upstream.get(site.node) ?? []);
-  if (site.kind === 'when') readable.add(site.node);
-  for (const ref of findReferences(program.ast)) checkReference(ref, site, world, readable, types, error);
+  const readable = (id: string): boolean => (site.kind === 'when' && id === site.node) || world.upstream.isUpstream(id, site.node);
+  const refs = findReferences(program.ast);
+  for (const ref of refs) checkReference(ref, site, world, readable, types, error);
   if (diagnostics.length) return { diagnostics, types };
 
   const scope: ExprScope = {
     params: Object.fromEntries(Object.values(world.params).map((p) => [p.name, p.type])),
     nodes: Object.fromEntries(
-      [...readable].map((id) => [id, { outputs: world.nodes[id]!.outputs, matrix: world.nodes[id]!.matrix !== undefined }]),
+      scopeNodes(site, world, refs).map((id) => [id, { outputs: world.nodes[id]!.outputs, matrix: world.nodes[id]!.matrix !== undefined }]),
     ),
     ...(site.kind === 'when' && { outputs: world.nodes[site.node]!.outputs }),
   };
@@ -78,11 +79,31 @@ export function checkExpression(site: ExprSite, world: ExprWorld): CheckedExpr {
   return { diagnostics, types };
 }
 
+/**
+ * The nodes the typed environment declares. Each reference above was checked to be readable, so
+ * declaring only the nodes it names types it the same: a scope of every upstream node made each
+ * node's environment different and a new one cost O(upstream) (quadratic over a workflow). Only
+ * an expression that reads `nodes` as a whole or by a computed key needs every readable node.
+ */
+function scopeNodes(site: ExprSite, world: ExprWorld, refs: readonly Reference[]): string[] {
+  const named = new Set<string>();
+  for (const ref of refs) {
+    if (ref.root !== 'nodes') continue;
+    if (ref.fields.length === 0) {
+      const all = [...world.upstream.allUpstream(site.node)];
+      if (site.kind === 'when' && !all.includes(site.node)) all.push(site.node);
+      return all;
+    }
+    named.add(ref.fields[0]!);
+  }
+  return [...named];
+}
+
 function checkReference(
   ref: Reference,
   site: ExprSite,
   world: ExprWorld,
-  readable: ReadonlySet<string>,
+  readable: (id: string) => boolean,
   types: Record<string, OutputType>,
   error: (at: number, message: string, hint?: string) => void,
 ): void {
@@ -117,7 +138,7 @@ function checkReference(
         error(at(1), `unknown node "${first}"`, didYouMean(first, Object.keys(world.nodes)) ?? `known nodes: ${Object.keys(world.nodes).join(', ')}`);
         return;
       }
-      if (!readable.has(first)) {
+      if (!readable(first)) {
         error(at(1), `reads node "${first}", which is not upstream of node "${site.node}"`, `add "${first}" to the needs of "${site.node}"`);
         return;
       }

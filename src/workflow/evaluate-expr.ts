@@ -1,11 +1,12 @@
 // Run-time evaluation: `if`/`when` conditions (with the operand values, for skip reasons) and
 // `${{ }}` templates in node params. Errors become WorkflowErrors at the expression's position.
+import type { ParseResult } from '@marcbachmann/cel-js';
 import { WorkflowError, type SourcePos } from '../errors.js';
 import { runtimeProgram } from './cel-env.js';
 import { fromCel, interpolate, toCel, UnsafeIntegerError, type ExprTypes } from './cel-values.js';
 import { findReferences, referenceKey } from './expr-references.js';
 import { scanTemplates, wholeTemplate } from './templates.js';
-import type { Expr, ExprContext, Workflow } from './types.js';
+import type { Expr, ExprContext, OutputType, Workflow } from './types.js';
 
 /** Declared types of every `params.x` and `nodes.a.outputs.b` of a workflow, for ExprContext.types. */
 export function exprTypes(workflow: Workflow, node?: string): ExprTypes {
@@ -25,22 +26,58 @@ export function registerTemplateTypes(params: object, types: ExprTypes): void {
   templateTypes.set(params, types);
 }
 
-function celContext(ctx: ExprContext, types: ExprTypes): Record<string, unknown> {
+/** What a program reads of `nodes`: the ids it names, or 'all' (`nodes` as a whole, a computed key). */
+type NodeReads = readonly string[] | 'all';
+const nodeReads = new WeakMap<ParseResult, NodeReads>();
+
+function nodesRead(program: ParseResult): NodeReads {
+  let reads = nodeReads.get(program);
+  if (!reads) {
+    const ids = new Set<string>();
+    for (const ref of findReferences(program.ast)) {
+      if (ref.root !== 'nodes') continue;
+      if (ref.fields.length === 0) {
+        reads = 'all';
+        break;
+      }
+      ids.add(ref.fields[0]!);
+    }
+    reads ??= [...ids];
+    nodeReads.set(program, reads);
+  }
+  return reads;
+}
+
+/**
+ * The context as CEL sees it. Only the nodes the program names are converted: converting every
+ * finished node at each evaluation made a 10,000-node run quadratic. A node the program names but
+ * that has no entry yet stays absent, as before.
+ */
+function celContext(program: ParseResult, ctx: ExprContext, typeOf: (key: string) => OutputType | undefined): Record<string, unknown> {
   const typed = (prefix: string, values: Record<string, unknown> | undefined): Record<string, unknown> =>
-    Object.fromEntries(Object.entries(values ?? {}).map(([k, v]) => [k, toCel(v, types[`${prefix}${k}`])]));
+    Object.fromEntries(Object.entries(values ?? {}).map(([k, v]) => [k, toCel(v, typeOf(`${prefix}${k}`))]));
+  const reads = nodesRead(program);
+  const ids = reads === 'all' ? Object.keys(ctx.nodes) : reads.filter((id) => Object.hasOwn(ctx.nodes, id));
   return {
     params: typed('params.', ctx.params),
     nodes: Object.fromEntries(
-      Object.entries(ctx.nodes).map(([id, n]) => [id, { status: n.status, outputs: typed(`nodes.${id}.outputs.`, n.outputs) }]),
+      ids.map((id) => [id, { status: ctx.nodes[id]!.status, outputs: typed(`nodes.${id}.outputs.`, ctx.nodes[id]!.outputs) }]),
     ),
     outputs: typed('outputs.', ctx.outputs),
     run: toCel(ctx.run),
   };
 }
 
-function evaluate(source: string, ctx: ExprContext, types: ExprTypes, pos: SourcePos | undefined, what: string): unknown {
+function evaluate(
+  source: string,
+  ctx: ExprContext,
+  typeOf: (key: string) => OutputType | undefined,
+  pos: SourcePos | undefined,
+  what: string,
+): unknown {
   try {
-    return fromCel(runtimeProgram(source)(celContext(ctx, types)));
+    const program = runtimeProgram(source);
+    return fromCel(program(celContext(program, ctx, typeOf)));
   } catch (e) {
     const err = e as { summary?: string; message: string };
     const message = e instanceof UnsafeIntegerError ? err.message : (err.summary ?? err.message.split('\n')[0]);
@@ -70,8 +107,10 @@ function lookup(ctx: ExprContext, path: string[]): unknown {
  * Throws WorkflowError when evaluation fails or the result is not a boolean.
  */
 export function evaluateCondition(expr: Expr, ctx: ExprContext): { value: boolean; operands: Record<string, unknown> } {
-  const types = { ...ctx.types, ...expr.types };
-  const value = evaluate(expr.source, ctx, types, expr.pos, 'condition');
+  // As { ...ctx.types, ...expr.types } would say, without copying ctx.types at each evaluation.
+  const own = expr.types;
+  const typeOf = (key: string): OutputType | undefined => (own && Object.hasOwn(own, key) ? own[key] : ctx.types?.[key]);
+  const value = evaluate(expr.source, ctx, typeOf, expr.pos, 'condition');
   if (typeof value !== 'boolean') {
     throw new WorkflowError([
       { severity: 'error', pos: expr.pos, message: `condition \`${expr.source}\` gave ${JSON.stringify(value)}, not true or false` },
@@ -102,11 +141,12 @@ export function renderTemplate(value: unknown, ctx: ExprContext, types?: ExprTyp
     const pos = undefined;
     if ('error' in scan) throw new WorkflowError([{ severity: 'error', message: `template ${JSON.stringify(value)}: ${scan.error}` }]);
     const whole = wholeTemplate(value, scan.parts);
-    if (whole) return evaluate(whole.source, ctx, t, pos, 'template');
+    const typeOf = (key: string): OutputType | undefined => t[key];
+    if (whole) return evaluate(whole.source, ctx, typeOf, pos, 'template');
     let out = '';
     let last = 0;
     for (const part of scan.parts) {
-      out += value.slice(last, part.start) + interpolate(evaluate(part.source, ctx, t, pos, 'template'));
+      out += value.slice(last, part.start) + interpolate(evaluate(part.source, ctx, typeOf, pos, 'template'));
       last = part.end;
     }
     return out + value.slice(last);

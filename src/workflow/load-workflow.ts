@@ -13,7 +13,7 @@ import { workflowSchema } from './schema.js';
 import { schemaDiagnostics } from './schema-issues.js';
 import { SourceMap } from './source-map.js';
 import type { Workflow } from './types.js';
-import { transitiveUpstream } from './upstream.js';
+import { upstreamIndex } from './upstream.js';
 
 export interface LoadOptions {
   /** Check that each notebook exists, is a notebook, and defines the params it is passed. @default true */
@@ -79,7 +79,7 @@ export async function parseWorkflow(
   if (Object.keys(nodes).length === 0) {
     diags.push({ severity: 'error', pos: src.valuePos(['nodes']), message: 'nodes: the workflow has no nodes' });
   }
-  nodes = checkAllExpressions({ params, nodes, upstream: transitiveUpstream(nodes) }, src, diags);
+  nodes = checkAllExpressions({ params, nodes, upstream: upstreamIndex(nodes) }, src, diags);
   if (opts.checkNotebooks ?? true) diags.push(...(await checkNotebooks(Object.values(nodes), src)));
   if (diags.some((d) => d.severity === 'error')) fail();
 

@@ -1,5 +1,5 @@
 // YAML text → document with source positions, and path → `file:line:col` lookups for messages.
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { Diagnostic, SourcePos } from '../errors.js';
 
 export type YamlPath = readonly (string | number)[];
@@ -10,6 +10,13 @@ export class SourceMap {
   readonly doc: Document.Parsed;
   /** YAML syntax errors and duplicate keys. */
   readonly diagnostics: Diagnostic[] = [];
+  /**
+   * Per mapping, its first pair by key value (as yaml's getIn finds it) and by key text (as keyPos
+   * compares): getIn scans a mapping's items, so one lookup per node of a 10,000-node `nodes:`
+   * block made loading quadratic.
+   */
+  private readonly byValue = new WeakMap<YAMLMap, Map<unknown, Pair>>();
+  private readonly byText = new WeakMap<YAMLMap, Map<string, Pair<Scalar>>>();
 
   constructor(
     readonly text: string,
@@ -36,8 +43,43 @@ export class SourceMap {
   /** The YAML node of a path's value, if it exists. */
   node(path: YamlPath): Node | undefined {
     if (path.length === 0) return (this.doc.contents as Node | null) ?? undefined;
-    const n = this.doc.getIn(path as (string | number)[], true) as unknown;
+    // What doc.getIn(path, true) finds, with a mapping's pairs looked up in an index.
+    let n: unknown = this.doc.contents;
+    for (const key of path) {
+      if (isMap(n)) n = this.pairByValue(n, key)?.value ?? undefined;
+      else if (isSeq(n)) n = n.get(key, true);
+      else return undefined;
+    }
     return n && typeof n === 'object' && 'range' in n ? (n as Node) : undefined;
+  }
+
+  private pairByValue(map: YAMLMap, key: string | number): Pair | undefined {
+    let index = this.byValue.get(map);
+    if (!index) {
+      index = new Map();
+      for (const item of map.items) {
+        // yaml compares with ===, which never matches NaN.
+        if (isPair(item) && isScalar(item.key) && !Number.isNaN(item.key.value) && !index.has(item.key.value)) {
+          index.set(item.key.value, item);
+        }
+      }
+      this.byValue.set(map, index);
+    }
+    return index.get(key);
+  }
+
+  private pairByText(map: YAMLMap, key: string): Pair<Scalar> | undefined {
+    let index = this.byText.get(map);
+    if (!index) {
+      index = new Map();
+      for (const item of map.items) {
+        if (isScalar(item.key) && item.key.range && !index.has(String(item.key.value))) {
+          index.set(String(item.key.value), item as Pair<Scalar>);
+        }
+      }
+      this.byText.set(map, index);
+    }
+    return index.get(key);
   }
 
   /** Where a path's value was written; falls back to the nearest existing ancestor. */
@@ -53,13 +95,8 @@ export class SourceMap {
   keyPos(path: YamlPath): SourcePos {
     const parent = this.node(path.slice(0, -1));
     const key = path[path.length - 1];
-    if (isMap(parent)) {
-      for (const item of parent.items) {
-        if (isScalar(item.key) && String(item.key.value) === String(key) && item.key.range) {
-          return this.at(item.key.range[0]);
-        }
-      }
-    }
+    const pair = isMap(parent) ? this.pairByText(parent, String(key)) : undefined;
+    if (pair?.key.range) return this.at(pair.key.range[0]);
     return this.valuePos(path);
   }
 
