@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { RUN_FILE } from './run-dir.js';
 import type { RunRecord } from './run-record.js';
+import { processIsAlive } from '../process-alive.js';
 
 /** Throws UsageError when run.json is missing or not a run record. */
 export async function readRunRecord(dir: string): Promise<RunRecord> {
@@ -35,14 +36,4 @@ export function runIsAbandoned(run: Pick<RunRecord, 'status' | 'pid' | 'host'>, 
   const { pid } = run;
   if (run.status !== 'running' || pid === undefined || !Number.isInteger(pid) || pid <= 0 || run.host !== host) return false;
   return !processIsAlive(pid);
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
