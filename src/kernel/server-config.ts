@@ -94,4 +94,14 @@ if int(_flow_js.__version__.split(".")[0]) >= 2:
 else:
     c.ServerApp.iopub_data_rate_limit = 0.0
     c.ServerApp.iopub_msg_rate_limit = 0.0
+
+# The token came in by environment (never on a command line). Take it out of the environment
+# before any kernel starts: kernels inherit the server's environment, and a notebook printing
+# os.environ would otherwise write the token into its executed notebook.
+_flow_token = os.environ.pop("JUPYTER_TOKEN", None)
+if _flow_token is not None:
+    if int(_flow_js.__version__.split(".")[0]) >= 2:
+        c.IdentityProvider.token = _flow_token
+    else:
+        c.ServerApp.token = _flow_token
 `;

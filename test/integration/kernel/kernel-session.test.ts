@@ -84,4 +84,17 @@ describe('KernelSession on a real server', () => {
       await k.shutdown();
     }
   });
+
+  it('keeps the server token out of kernels (a notebook printing os.environ cannot leak it)', async () => {
+    const k = await KernelSession.start({ endpoint: server });
+    try {
+      const c = collect();
+      await k.execute('import os\nprint(repr(os.environ.get("JUPYTER_TOKEN")))', c);
+      expect(c.messages).toEqual([['stream', { name: 'stdout', text: 'None\n' }]]);
+      const refused = await fetch(`${server.baseUrl}/api/kernels`, { headers: { Authorization: 'token not-the-token' } });
+      expect(refused.status).toBe(403);
+    } finally {
+      await k.shutdown();
+    }
+  });
 });
