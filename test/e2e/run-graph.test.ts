@@ -27,9 +27,10 @@ describe('a branch, its join and a matrix, on real kernels', () => {
   let trace: string[];
 
   beforeAll(async () => {
-    const result = await box.flow(['run', box.workflow('graph'), '-p', `dir=${box.dir}`]);
+    const proc = box.flow(['run', box.workflow('graph'), '-p', `dir=${box.dir}`]);
+    const result = await proc;
     expect(result.exitCode, String(result.all)).toBe(0);
-    expect(jupyterProcesses(result.pid!), formatProcesses(jupyterProcesses(result.pid!))).toEqual([]);
+    expect(jupyterProcesses(proc.pid!), formatProcesses(jupyterProcesses(proc.pid!))).toEqual([]);
     [runDir] = box.runDirs('graph');
     run = readRun(runDir);
     events = readEvents(runDir);
@@ -139,7 +140,8 @@ describe('selecting nodes', () => {
 
 describe('exit code 2, nothing run', () => {
   it('for an invalid workflow, with the position and a did-you-mean', async () => {
-    const result = await box.flow(['run', 'workflows/invalid.yml']);
+    const proc = box.flow(['run', 'workflows/invalid.yml']);
+    const result = await proc;
     expect(result.exitCode).toBe(2);
     // The path as given, relative to the current folder (flow runs in the sandbox).
     expect(result.stderr).toBe(
@@ -147,14 +149,15 @@ describe('exit code 2, nothing run', () => {
         '1 error in the workflow; fix it and try again (flow validate checks without running)',
     );
     expect(existsSync(join(box.runsDir, 'invalid'))).toBe(false);
-    expect(jupyterProcesses(result.pid!)).toEqual([]);
+    expect(jupyterProcesses(proc.pid!)).toEqual([]);
   });
 
   it('for -p of an unknown param, with a did-you-mean', async () => {
-    const result = await box.flow(['run', box.workflow('graph'), '-p', `dir=${box.dir}`, '-p', 'errros=3']);
+    const proc = box.flow(['run', box.workflow('graph'), '-p', `dir=${box.dir}`, '-p', 'errros=3']);
+    const result = await proc;
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('unknown param "errros" (from -p errros=3) — did you mean "errors"?');
-    expect(jupyterProcesses(result.pid!)).toEqual([]);
+    expect(jupyterProcesses(proc.pid!)).toEqual([]);
   });
 
   it('for --only of an unknown node, with a did-you-mean', async () => {

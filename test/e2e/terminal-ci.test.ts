@@ -68,7 +68,7 @@ describe('flow run in CI', () => {
     expect(events).toContainEqual(expect.objectContaining({ type: 'branch_decided', node: 'check', chose: 'load' }));
     expect(events).toContainEqual(expect.objectContaining({ type: 'node_output', node: 'load', text: expect.stringContaining('step 1 line 0') }));
     // The stream is the run's record too: events.ndjson holds the same events (without `v`).
-    const runDir = (events[0] as { runDir: string }).runDir;
+    const runDir = (events[0] as unknown as { runDir: string }).runDir;
     const recorded = readFileSync(join(runDir, 'events.ndjson'), 'utf8').trim().split('\n');
     expect(recorded.length).toBe(events.length);
   });

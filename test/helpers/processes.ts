@@ -63,6 +63,8 @@ export function runtimeMarker(flowPid: number): string {
  * and any process whose command line or environment names its runtime dir.
  */
 export function flowProcesses(flowPid: number): ProcessInfo[] {
+  // An undefined pid (execa's awaited result has none) would find nothing and pass vacuously.
+  if (!Number.isInteger(flowPid) || flowPid <= 0) throw new Error(`flowProcesses: not a pid: ${flowPid}`);
   const all = scan();
   const children = new Map<number, number[]>();
   for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);

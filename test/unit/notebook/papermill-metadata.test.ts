@@ -40,13 +40,13 @@ async function runFailing(): Promise<Notebook> {
     startCell(cell, t(s));
     recordExecutionTiming(cell, 'iopub.status.busy', '2026-11-26T09:30:01.000001Z');
     if (cell.cell_type === 'code') cell.execution_count = i + 1;
-    if (i === 2) new CellOutputs(displays, (cell as { outputs: never[] }).outputs).onMessage('stream', { name: 'stdout', text: 'before the failure\n' });
+    if (i === 2) new CellOutputs(displays, (cell as unknown as { outputs: never[] }).outputs).onMessage('stream', { name: 'stdout', text: 'before the failure\n' });
     completeCell(cell, t(s + 1));
   }
   const failing = nb.cells[3]!;
   startCell(failing, t(4));
   if (failing.cell_type === 'code') failing.execution_count = 4;
-  new CellOutputs(displays, (failing as { outputs: never[] }).outputs).onMessage('error', { ename: 'ValueError', evalue: 'boom in cell 3', traceback: ['tb'] });
+  new CellOutputs(displays, (failing as unknown as { outputs: never[] }).outputs).onMessage('error', { ename: 'ValueError', evalue: 'boom in cell 3', traceback: ['tb'] });
   failCell(nb, failing);
   completeCell(failing, t(5));
   finishNotebook(nb, t(6));
