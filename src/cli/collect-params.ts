@@ -1,6 +1,6 @@
 // Parameters from the command line, papermill's way: -f files < -y YAML < -p typed < -r raw.
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { parseDocument, visit } from 'yaml';
 import { UsageError } from '../errors.js';
 import { WholeFloat } from '../notebook/translators/translator.js';
 import { parsePapermillValue } from '../workflow/run-params.js';
@@ -46,7 +46,7 @@ function typePapermillValue(s: string): unknown {
 function exactInts(v: unknown): unknown {
   if (typeof v === 'bigint') return v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v;
   if (Array.isArray(v)) return v.map(exactInts);
-  if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
+  if (v !== null && typeof v === 'object' && !(v instanceof Date) && !(v instanceof WholeFloat)) {
     const o: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) o[k] = exactInts(x);
     return o;
@@ -57,7 +57,18 @@ function exactInts(v: unknown): unknown {
 function asMapping(text: string, what: string): Record<string, unknown> {
   let doc: unknown;
   try {
-    doc = exactInts(parse(text, { intAsBigInt: true }));
+    const parsed = parseDocument(text, { intAsBigInt: true });
+    if (parsed.errors.length > 0) throw parsed.errors[0];
+    // `1.0` is a float in YAML (and in papermill's PyYAML) though a JS number cannot say so.
+    visit(parsed, {
+      Scalar(_, node) {
+        const v = node.value;
+        if (typeof v === 'number' && Number.isInteger(v) && node.type === 'PLAIN' && /[.eE]/.test(node.source ?? '')) {
+          node.value = new WholeFloat(v);
+        }
+      },
+    });
+    doc = exactInts(parsed.toJS());
   } catch (err) {
     throw new UsageError(`${what} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
