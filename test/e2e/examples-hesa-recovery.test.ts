@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateNotebooks } from '../helpers/validate-notebook.js';
-import { flow, readNotebook, statuses, type RunJson } from '../helpers/example-run.js';
+import { flow, HESA_CLEAN_STATUSES, readNotebook, statuses, type RunJson } from '../helpers/example-run.js';
 
 let tmp: string;
 let runsDir: string;
@@ -17,16 +17,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const CLEAN = {
-  generate: 'succeeded',
-  load_reference_data: 'succeeded',
-  extract: 'succeeded',
-  validate: 'succeeded',
-  error_report: 'skipped',
-  build_xml: 'succeeded',
-  check_xml: 'succeeded',
-  summary: 'succeeded',
-};
 const OUTAGE = 'ConnectionError: reference data service unavailable (HESA_REFERENCE_OUTAGE is set: unset it, then `flow resume` the run)';
 
 describe('workflows/hesa-return.yml: retries and resume', () => {
@@ -37,7 +27,7 @@ describe('workflows/hesa-return.yml: retries and resume', () => {
       runsDir,
     );
     expect(exitCode, stdout).toBe(0);
-    expect(statuses(run)).toEqual(CLEAN);
+    expect(statuses(run)).toEqual(HESA_CLEAN_STATUSES);
     const load = run.nodes.load_reference_data!;
     expect(load.attempts.map((a) => a.error?.errorClass ?? 'ok')).toEqual(['error', 'ok']);
     expect(load.attempts[0]!.error).toMatchObject({
@@ -103,7 +93,7 @@ describe('workflows/hesa-return.yml: retries and resume', () => {
     expect(after.runId).not.toBe(before.runId);
     expect(after.resumedFrom).toBe(before.runId);
     expect(after.params).toEqual(before.params);
-    expect(statuses(after)).toEqual(CLEAN);
+    expect(statuses(after)).toEqual(HESA_CLEAN_STATUSES);
     expect(after.nodes.generate).toMatchObject({ reused: true, outputs: before.nodes.generate!.outputs });
     expect(after.nodes.extract!.params).toMatchObject({ raw_dir: join(work, before.runId, 'raw') });
     expect(after.nodes.load_reference_data!.attempts).toHaveLength(1);

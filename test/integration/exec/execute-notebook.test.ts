@@ -1,22 +1,15 @@
 // executeNotebook on a real kernel: injection, every kind of output, papermill's failure markers,
 // tags, SystemExit(0), the kernel's folder, declared outputs and saves while the notebook runs.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JupyterServer } from '../../../src/kernel/jupyter-server.js';
+import { describe, expect, it } from 'vitest';
 import type { CodeCell } from '../../../src/notebook/types.js';
 import { readWithPapermill } from '../../helpers/papermill.js';
-import { startTestServer } from '../../helpers/server.js';
+import { useTestServer } from '../../helpers/server.js';
 import { validateNotebooks } from '../../helpers/validate-notebook.js';
 import { fixtureRunner, notebooksDir, statuses, summarize, tags, text } from './run-fixture.js';
 
-let server: JupyterServer;
-const runner = fixtureRunner(() => server);
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useTestServer();
+const runner = fixtureRunner(server);
 
 const code = (c: unknown) => c as CodeCell;
 

@@ -1,20 +1,13 @@
 // Faults injected into real kernels: cell and notebook timeouts, a cell that prints forever, a
 // kernel that exits or is SIGKILLed mid-cell, a kernel that does not start, an unknown kernel.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JupyterServer } from '../../../src/kernel/jupyter-server.js';
+import { describe, expect, it } from 'vitest';
 import type { CodeCell } from '../../../src/notebook/types.js';
-import { startTestServer } from '../../helpers/server.js';
+import { useTestServer } from '../../helpers/server.js';
 import { validateNotebooks } from '../../helpers/validate-notebook.js';
 import { fixtureRunner, statuses, summarize } from './run-fixture.js';
 
-let server: JupyterServer;
-const runner = fixtureRunner(() => server);
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useTestServer();
+const runner = fixtureRunner(server);
 
 const code = (c: unknown) => c as CodeCell;
 
@@ -67,7 +60,7 @@ describe('executeNotebook under faults', () => {
   }, 20_000);
 
   it('fails with kernel_start when the kernel does not start in time', async () => {
-    const { result, saved } = await runner.run('prints-cwd', { getKernel: (kernelName) => import('../../../src/kernel/kernel-session.js').then(({ KernelSession }) => KernelSession.start({ endpoint: server, kernelName, startTimeoutMs: 50 })) });
+    const { result, saved } = await runner.run('prints-cwd', { getKernel: (kernelName) => import('../../../src/kernel/kernel-session.js').then(({ KernelSession }) => KernelSession.start({ endpoint: server(), kernelName, startTimeoutMs: 50 })) });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error).toEqual({

@@ -2,22 +2,15 @@
 // cells, outputs, statuses, injected cell, error markers and metadata keys (cell ids and times aside).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JupyterServer } from '../../../src/kernel/jupyter-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Cell, CodeCell, Notebook } from '../../../src/notebook/types.js';
 import { runPapermill } from '../../helpers/papermill.js';
-import { startTestServer } from '../../helpers/server.js';
+import { useTestServer } from '../../helpers/server.js';
 import { validateNotebooks } from '../../helpers/validate-notebook.js';
 import { fixtureRunner, notebooksDir, summarize, text } from './run-fixture.js';
 
-let server: JupyterServer;
-const runner = fixtureRunner(() => server);
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useTestServer();
+const runner = fixtureRunner(server);
 
 /** Each case runs on both; values are ASCII so that both translators write the same literal. */
 const cases: { name: string; params: Record<string, unknown> }[] = [
