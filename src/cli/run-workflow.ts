@@ -1,6 +1,6 @@
 // The body of `flow run` and `flow resume`: load, plan, start Jupyter, run, record, report.
 import { dirname, resolve } from 'node:path';
-import { ExitCode, formatDiagnostic, type Diagnostic } from '../errors.js';
+import { ExitCode, formatDiagnostic, UsageError, type Diagnostic } from '../errors.js';
 import { describePlanRun } from '../engine/describe-plan.js';
 import { selectNodes } from '../engine/selection.js';
 import type { ReusedNode } from '../engine/run-options.js';
@@ -48,10 +48,8 @@ function assignments(list: string[] | undefined, flag: string): Record<string, s
   const out: Record<string, string> = {};
   for (const item of list ?? []) {
     const eq = item.indexOf('=');
-    if (eq <= 0) {
-      process.stderr.write(`error: ${flag} ${item}: expected NAME=VALUE, e.g. ${flag} period=P2\n`);
-      process.exit(ExitCode.invalid);
-    }
+    // Thrown, not exited: the early server is still starting and must be stopped.
+    if (eq <= 0) throw new UsageError(`${flag} ${item}: expected NAME=VALUE`, `e.g. ${flag} period=P2`);
     out[item.slice(0, eq)] = item.slice(eq + 1);
   }
   return out;

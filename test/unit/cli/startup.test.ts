@@ -35,4 +35,10 @@ describe('CLI start-up', () => {
     expect(r.stderr).toContain('Did you mean run?');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('a -p without NAME=VALUE is a usage error (exit 2) that says what to write', async () => {
+    const r = await execa('node', [cliPath, 'run', join(repoRoot, 'test', 'fixtures', 'two-node', 'wf.yml'), '-p', 'rows'], { reject: false });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe('error: -p rows: expected NAME=VALUE — e.g. -p period=P2');
+  });
 });
