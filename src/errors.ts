@@ -59,25 +59,8 @@ export class UsageError extends FlowError {
   }
 }
 
-/** A notebook raised, timed out or lost its kernel; the notebook's author acts. */
-export class NotebookExecutionError extends FlowError {
-  override readonly exitCode = ExitCode.nodeFailed;
-  constructor(
-    message: string,
-    readonly details: {
-      errorClass: 'error' | 'timeout' | 'kernel_died' | 'kernel_start';
-      cell?: number;
-      executionCount?: number | null;
-      ename?: string;
-      evalue?: string;
-      traceback?: string[];
-      node?: string;
-    },
-  ) {
-    super(message);
-    this.name = 'NotebookExecutionError';
-  }
-}
+// A notebook that raised, timed out or lost its kernel is not an exception: it is a result,
+// NodeError (engine/events.ts), which the scheduler retries on and the reporters print.
 
 /** The Jupyter server could not be found, started or reached: the infrastructure failed. */
 export class JupyterServerError extends FlowError {
@@ -94,15 +77,5 @@ export class KernelError extends FlowError {
   constructor(message: string, readonly hint?: string) {
     super(hint ? `${message}\n  ${hint}` : message);
     this.name = 'KernelError';
-  }
-}
-
-/** The run was interrupted by a signal. */
-export class InterruptedError extends FlowError {
-  override readonly exitCode: number;
-  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
-    super(`interrupted by ${signal}`);
-    this.name = 'InterruptedError';
-    this.exitCode = signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
   }
 }

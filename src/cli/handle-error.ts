@@ -1,5 +1,5 @@
 // The one handler that turns any error into a message and an exit code (STYLE.md §6).
-import { ExitCode, FlowError, NotebookExecutionError, WorkflowError, formatDiagnostic } from '../errors.js';
+import { ExitCode, FlowError, WorkflowError, formatDiagnostic } from '../errors.js';
 
 /** Prints the error for a person and returns the exit code. */
 export function handleError(err: unknown, write: (s: string) => void = (s) => process.stderr.write(s)): number {
@@ -7,12 +7,6 @@ export function handleError(err: unknown, write: (s: string) => void = (s) => pr
     for (const d of err.diagnostics) write(`${formatDiagnostic(d)}\n`);
     const errors = err.diagnostics.filter((d) => d.severity === 'error').length;
     write(`${errors} error${errors === 1 ? '' : 's'} in the workflow; fix ${errors === 1 ? 'it' : 'them'} and try again (flow validate checks without running)\n`);
-    return err.exitCode;
-  }
-  if (err instanceof NotebookExecutionError) {
-    const d = err.details;
-    write(`error: ${err.message}\n`);
-    if (d.ename) write(`  ${d.ename}: ${d.evalue ?? ''}\n`);
     return err.exitCode;
   }
   if (err instanceof FlowError) {
