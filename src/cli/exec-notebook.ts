@@ -1,8 +1,6 @@
 // The body of `flow exec`: one notebook, papermill's behaviour and messages.
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ExitCode, UsageError } from '../errors.js';
-import { connectJupyter } from '../kernel/connect.js';
 import { executeNotebook } from '../kernel/execute-notebook.js';
 import type { JupyterServer } from '../kernel/jupyter-server.js';
 import { KernelPool } from '../kernel/kernel-pool.js';
@@ -12,9 +10,7 @@ import { notebookKernel, readNotebook } from '../notebook/read-notebook.js';
 import { collectCliParams } from './collect-params.js';
 import type { ExecArgs } from './commands/exec.js';
 import { interruptExitCode, trapInterrupts } from './interrupts.js';
-
-/** Where flow is installed (dist/cli/ → the package root): its own .venv is a place to find Jupyter. */
-const installDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { takeEarlyServer, type EarlyServer } from './early-server.js';
 
 /** NAME.ipynb → NAME.out.ipynb beside it. */
 export function defaultOutputPath(input: string): string {
@@ -41,9 +37,11 @@ export async function runExec(args: ExecArgs, out: NodeJS.WritableStream = proce
   injectParameters(nb, params, { language: kernel.language, kernelName });
   const cwd = resolve(args.cwd ?? dirname(input));
   const interrupts = trapInterrupts((sig) => err.write(`\n${sig}: stopping the kernel and saving ${output} …\n`));
-  let server: JupyterServer | undefined;
+  let early: EarlyServer | undefined;
   try {
-    server = args.prepareOnly ? undefined : await connectJupyter({ jupyter: args.jupyter, serverUrl: args.serverUrl, installDir });
+    // Started by the entry point already, while the notebook was read.
+    early = args.prepareOnly ? undefined : takeEarlyServer(args);
+    const server = await early?.server;
     if (server) await checkKernelExists(server, kernelName, args.kernel !== undefined);
     const pool = server ? new KernelPool({ endpoint: server, embedded: server.embedded, startTimeoutMs: (args.startTimeout ?? 60) * 1000 }) : undefined;
     const timeout = args.executionTimeout ?? args.cellTimeout;
@@ -80,7 +78,7 @@ export async function runExec(args: ExecArgs, out: NodeJS.WritableStream = proce
     return ExitCode.nodeFailed;
   } finally {
     interrupts.dispose();
-    await server?.stop();
+    await early?.stop();
   }
 }
 

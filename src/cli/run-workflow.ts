@@ -6,8 +6,6 @@ import { selectNodes } from '../engine/selection.js';
 import type { ReusedNode } from '../engine/run-options.js';
 import { buildPlan } from '../graph/build-plan.js';
 import type { Plan } from '../graph/types.js';
-import { connectJupyter } from '../kernel/connect.js';
-import type { JupyterServer } from '../kernel/jupyter-server.js';
 import { loadWorkflow } from '../workflow/load-workflow.js';
 import { resolveRunParams } from '../workflow/run-params.js';
 import type { RunArgs } from './commands/run.js';
@@ -15,29 +13,7 @@ import type { JupyterArgs } from './jupyter-options.js';
 import { formatDryRun } from './format-dry-run.js';
 import type { ReportArgs } from './report-options.js';
 import { executeRun, expressions } from './execute-run.js';
-
-/**
- * Starts the embedded server at once: it takes a second or two, which overlaps with loading
- * and checking the workflow. The promise never rejects unhandled; callers await it.
- */
-export interface EarlyServer {
-  server: Promise<JupyterServer>;
-  /** Kills a server that is still starting (nothing will use it), else stops it. */
-  stop(): Promise<void>;
-}
-
-export function startServerEarly(args: JupyterArgs, log: (line: string) => void): EarlyServer {
-  const ac = new AbortController();
-  const server = connectJupyter({ jupyter: args.jupyter, serverUrl: args.serverUrl, log, signal: ac.signal });
-  server.catch(() => undefined);
-  return {
-    server,
-    stop: async () => {
-      ac.abort();
-      await server.then((s) => s.stop(), () => undefined);
-    },
-  };
-}
+import { takeEarlyServer } from './early-server.js';
 
 export function printWarnings(warnings: readonly Diagnostic[]): void {
   for (const w of warnings) process.stderr.write(`${formatDiagnostic({ ...w, severity: 'warning' })}\n`);
@@ -56,8 +32,8 @@ function assignments(list: string[] | undefined, flag: string): Record<string, s
 }
 
 export async function runWorkflowCommand(args: RunArgs): Promise<number> {
-  const serverLog: string[] = [];
-  const early = args.dryRun ? undefined : startServerEarly(args, (l) => pushBounded(serverLog, l));
+  // Started by the entry point already (it overlaps loading the workflow), unless a dry run.
+  const early = args.dryRun ? undefined : takeEarlyServer(args);
   try {
     const { workflow, warnings } = await loadWorkflow(resolve(args.workflow));
     printWarnings(warnings);
@@ -81,7 +57,7 @@ export async function runWorkflowCommand(args: RunArgs): Promise<number> {
       params,
       runsDir: resolve(args.runsDir),
       server: early!.server,
-      serverLog,
+      serverLog: early!.log,
       report: args as ReportArgs,
       concurrency: args.concurrency,
       only: args.only,
@@ -130,8 +106,7 @@ export async function resumeCommand(args: ResumeArgs): Promise<number> {
     process.stdout.write(`run ${record.runId} already succeeded: nothing to resume\n`);
     return ExitCode.ok;
   }
-  const serverLog: string[] = [];
-  const early = startServerEarly(args, (l) => pushBounded(serverLog, l));
+  const early = takeEarlyServer(args);
   try {
     return await executeRun({
       plan,
@@ -140,7 +115,7 @@ export async function resumeCommand(args: ResumeArgs): Promise<number> {
       // Next to the run it repairs: runs/<workflow>/<run-id> → runs
       runsDir: dirname(dirname(record.runDir)),
       server: early.server,
-      serverLog,
+      serverLog: early.log,
       report: args,
       concurrency: args.concurrency,
       reuse: reuse as Record<string, ReusedNode>,
@@ -149,9 +124,4 @@ export async function resumeCommand(args: ResumeArgs): Promise<number> {
   } finally {
     await early?.stop();
   }
-}
-
-function pushBounded(lines: string[], line: string, max = 2000): void {
-  lines.push(line);
-  if (lines.length > max) lines.shift();
 }

@@ -74,6 +74,7 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
         });
       }
     },
-    close: () => pool.close(),
+    // An embedded server is stopped right after the run, which ends every kernel itself.
+    close: () => pool.close({ leaveToServer: opts.server.embedded }),
   };
 }

@@ -160,6 +160,15 @@ describe('exit code 2, nothing run', () => {
     expect(jupyterProcesses(proc.pid!)).toEqual([]);
   });
 
+  it('for an unknown option, and the server the entry point had started is stopped', async () => {
+    // `flow run` starts Jupyter before yargs has parsed anything (early-server.ts).
+    const proc = box.flow(['run', box.workflow('graph'), '-p', `dir=${box.dir}`, '--concurency', '2']);
+    const result = await proc;
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^error: Unknown argument: concurency — see flow --help$/);
+    expect(jupyterProcesses(proc.pid!)).toEqual([]);
+  });
+
   it('for --only of an unknown node, with a did-you-mean', async () => {
     const result = await box.flow(['run', box.workflow('graph'), '-p', `dir=${box.dir}`, '--dry-run', '--only', 'shipp']);
     expect(result.exitCode).toBe(2);

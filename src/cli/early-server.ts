@@ -1,0 +1,107 @@
+// The embedded Jupyter server takes ≈0.5 s to start, and flow itself ≈0.3 s to load its
+// commands and read a workflow: `flow run` and `flow exec` spawn the server first, from the
+// entry point, so that the two overlap. Kept free of anything heavy: main.ts loads it before
+// the rest of flow.
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connectJupyter } from '../kernel/connect.js';
+import type { JupyterServer } from '../kernel/jupyter-server.js';
+import type { JupyterArgs } from './jupyter-options.js';
+
+/** Where flow is installed (dist/cli/ → the package root): its own .venv is a place to find Jupyter. */
+export const installDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A server being started for a command; whoever takes it stops it. */
+export interface EarlyServer {
+  server: Promise<JupyterServer>;
+  /** The server's log lines, the last 2,000 (for error messages and the run directory). */
+  log: string[];
+  /** Kills a server that is still starting (nothing will use it), else stops it. */
+  stop(): Promise<void>;
+}
+
+/** Starts a server for these options now; its start overlaps whatever the caller does next. */
+export function startServer(args: JupyterArgs): EarlyServer {
+  const ac = new AbortController();
+  const log: string[] = [];
+  const server = connectJupyter({
+    jupyter: args.jupyter,
+    serverUrl: args.serverUrl,
+    installDir,
+    signal: ac.signal,
+    log: (line) => {
+      log.push(line);
+      if (log.length > 2000) log.shift();
+    },
+  });
+  server.catch(() => undefined); // awaited by whoever takes it
+  return {
+    server,
+    log,
+    stop: async () => {
+      ac.abort();
+      await server.then((s) => s.stop(), () => undefined);
+    },
+  };
+}
+
+interface Pending {
+  jupyter: string | undefined;
+  early: EarlyServer;
+}
+let pending: Pending | undefined;
+/** Started on a wrong guess: stopped before flow exits. */
+const untaken: EarlyServer[] = [];
+
+/** Options after which a command starts no server, or not an embedded one. */
+const NO_EMBEDDED_SERVER = new Set([
+  '-h', '--help', '-V', '--version',
+  '--dry-run', '--dryRun', '--prepare-only', '--prepareOnly',
+  '--server-url', '--serverUrl',
+]);
+
+/**
+ * What argv asks for when it is `flow run …` or `flow exec …` that will need an embedded server:
+ * the --jupyter it names. A guess from the words alone (yargs has not run yet): `takeEarlyServer`
+ * checks it against what yargs parsed, and a wrong guess costs a server start, nothing else.
+ */
+export function earlyServerRequest(argv: readonly string[]): { jupyter: string | undefined } | undefined {
+  const [command, ...rest] = argv;
+  if (command !== 'run' && command !== 'exec') return undefined;
+  let jupyter: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const word = rest[i]!;
+    if (word === '--') break;
+    const flag = word.split('=', 1)[0]!;
+    if (NO_EMBEDDED_SERVER.has(flag)) return undefined;
+    if (word === '--jupyter') jupyter = rest[++i];
+    else if (flag === '--jupyter') jupyter = word.slice('--jupyter='.length);
+  }
+  return { jupyter };
+}
+
+/** Called first thing by the entry point. */
+export function startEarlyServer(argv: readonly string[]): void {
+  const request = earlyServerRequest(argv);
+  if (!request) return;
+  pending = { jupyter: request.jupyter, early: startServer({ jupyter: request.jupyter }) };
+}
+
+/**
+ * The server the entry point started, when it was started with these options; else a new one.
+ * Call it once a command knows it needs a server.
+ */
+export function takeEarlyServer(args: JupyterArgs): EarlyServer {
+  const p = pending;
+  pending = undefined;
+  if (p && !args.serverUrl && p.jupyter === args.jupyter) return p.early;
+  if (p) untaken.push(p.early);
+  return startServer(args);
+}
+
+/** Stops a server the entry point started that no command took (a dry run, a usage error). */
+export async function stopUntakenServers(): Promise<void> {
+  if (pending) untaken.push(pending.early);
+  pending = undefined;
+  await Promise.all(untaken.splice(0).map((e) => e.stop()));
+}
