@@ -51,6 +51,8 @@ export async function runExec(args: ExecArgs, out: NodeJS.WritableStream = proce
       params,
       kernelName,
       getKernel: (name) => pool!.acquire(name, cwd),
+      // The embedded server is stopped next, and its stop ends the kernel (and waits for it).
+      releaseKernel: server?.embedded ? async () => {} : undefined,
       cellTimeoutMs: timeout !== undefined && timeout > 0 ? timeout * 1000 : undefined,
       signal: interrupts.signal,
       prepareOnly: args.prepareOnly,
