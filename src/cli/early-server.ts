@@ -6,6 +6,7 @@ import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectJupyter } from '../kernel/connect.js';
 import type { JupyterServer } from '../kernel/jupyter-server.js';
+import { KernelPrelaunch } from '../kernel/kernel-prelaunch.js';
 import type { JupyterArgs } from './jupyter-options.js';
 
 /** Where flow is installed (dist/cli/ → the package root): its own .venv is a place to find Jupyter. */
@@ -16,6 +17,11 @@ export interface EarlyServer {
   server: Promise<JupyterServer>;
   /** The server's log lines, the last 2,000 (for error messages and the run directory). */
   log: string[];
+  /**
+   * Asks the server, while it still starts, to start the kernel a node will ask for first (a
+   * hint: see KernelPrelaunch). No effect on a server that is not flow's own.
+   */
+  prelaunch(kernelName: string, cwd: string): void;
   /** Kills a server that is still starting (nothing will use it), else stops it. */
   stop(): Promise<void>;
 }
@@ -24,11 +30,13 @@ export interface EarlyServer {
 export function startServer(args: JupyterArgs): EarlyServer {
   const ac = new AbortController();
   const log: string[] = [];
+  const prelaunch = new KernelPrelaunch();
   const server = connectJupyter({
     jupyter: args.jupyter,
     serverUrl: args.serverUrl,
     installDir,
     signal: ac.signal,
+    prelaunch,
     log: (line) => {
       log.push(line);
       if (log.length > 2000) log.shift();
@@ -38,6 +46,7 @@ export function startServer(args: JupyterArgs): EarlyServer {
   return {
     server,
     log,
+    prelaunch: (kernelName, cwd) => prelaunch.request(kernelName, cwd),
     stop: async () => {
       ac.abort();
       await server.then((s) => s.stop(), () => undefined);

@@ -41,6 +41,7 @@ export async function runExec(args: ExecArgs, out: NodeJS.WritableStream = proce
   try {
     // Started by the entry point already, while the notebook was read.
     early = args.prepareOnly ? undefined : takeEarlyServer(args);
+    early?.prelaunch(kernelName, cwd);
     const server = await early?.server;
     if (server) await checkKernelExists(server, kernelName, args.kernel !== undefined);
     const pool = server ? new KernelPool({ endpoint: server, embedded: server.embedded, startTimeoutMs: (args.startTimeout ?? 60) * 1000 }) : undefined;

@@ -14,6 +14,7 @@ import { createRunDir } from '../ledger/run-dir.js';
 import { createRunId } from '../ledger/run-id.js';
 import { RunLedger } from '../ledger/run-ledger.js';
 import { createReporters } from '../report/reporter.js';
+import { firstNodes } from './first-nodes.js';
 import { interruptExitCode, trapInterrupts } from './interrupts.js';
 import type { ReportArgs } from './report-options.js';
 import { evaluateCondition, renderTemplate } from '../workflow/evaluate-expr.js';
@@ -73,7 +74,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<number> {
       warn: (message, node) => emit?.({ type: 'log', at: new Date().toISOString(), level: 'warn', message, node }),
     });
     // The first nodes' kernels start now, while the run directory and record are set up.
-    executor.prepare?.(firstNodes(o));
+    executor.prepare?.(firstNodes(o.plan, o));
     const runId = createRunId();
     const runDir = await createRunDir(o.runsDir, workflow.name, runId);
     if (o.resumedFrom) await carryOverNotebooks(o.resumedFrom.runDir, runDir, o.plan, o.reuse ?? {});
@@ -116,15 +117,6 @@ export async function executeRun(o: ExecuteRunOptions): Promise<number> {
     await reporter.close();
     interrupts.dispose();
   }
-}
-
-/** Nodes that wait for nothing: their kernels can start before the run does. */
-function firstNodes(o: ExecuteRunOptions): NodeSpec[] {
-  const { plan } = o;
-  const selected = o.only ? new Set(o.only) : undefined;
-  return plan.order
-    .filter((id) => (plan.upstream[id] ?? []).length === 0 && !o.reuse?.[id] && (!selected || selected.has(id)))
-    .map((id) => plan.workflow.nodes[id]!);
 }
 
 /** How long closing the executor may take before the run is recorded regardless. */

@@ -12,8 +12,9 @@ import type { RunArgs } from './commands/run.js';
 import type { JupyterArgs } from './jupyter-options.js';
 import { formatDryRun } from './format-dry-run.js';
 import type { ReportArgs } from './report-options.js';
-import { executeRun, expressions } from './execute-run.js';
 import { takeEarlyServer } from './early-server.js';
+import { prelaunchFirstNodes } from './first-nodes.js';
+import { evaluateCondition, renderTemplate } from '../workflow/evaluate-expr.js';
 
 export function printWarnings(warnings: readonly Diagnostic[]): void {
   for (const w of warnings) process.stderr.write(`${formatDiagnostic({ ...w, severity: 'warning' })}\n`);
@@ -49,9 +50,12 @@ export async function runWorkflowCommand(args: RunArgs): Promise<number> {
       // The same check as a real run: an unknown --only/--from node is a usage error.
       const selected = selectNodes(plan, args.only, args.from);
       const selectedBy = args.only?.length ? `--only ${args.only.join(' ')}` : `--from ${args.from}`;
-      process.stdout.write(formatDryRun(plan, describePlanRun(plan, params, expressions), { params, selected, selectedBy }));
+      process.stdout.write(formatDryRun(plan, describePlanRun(plan, params, { evaluateCondition, renderTemplate }), { params, selected, selectedBy }));
       return ExitCode.ok;
     }
+    prelaunchFirstNodes(plan, args, early!.prelaunch);
+    // Loaded only now (the reporters, the ledger, the kernel client): the kernel above starts first.
+    const { executeRun } = await import('./execute-run.js');
     return await executeRun({
       plan,
       params,
@@ -108,6 +112,8 @@ export async function resumeCommand(args: ResumeArgs): Promise<number> {
   }
   const early = takeEarlyServer(args);
   try {
+    prelaunchFirstNodes(plan, { concurrency: args.concurrency, reuse: reuse as Record<string, ReusedNode> }, early.prelaunch);
+    const { executeRun } = await import('./execute-run.js');
     return await executeRun({
       plan,
       // Frozen: the resumed run gets exactly the params the run was started with.

@@ -2,6 +2,7 @@
 import { JupyterServerError, UsageError } from '../errors.js';
 import { findJupyter } from './find-jupyter.js';
 import { startJupyterServer, type JupyterServer } from './jupyter-server.js';
+import type { KernelPrelaunch } from './kernel-prelaunch.js';
 
 export interface ConnectOptions {
   /** `--jupyter PATH`. */
@@ -15,6 +16,8 @@ export interface ConnectOptions {
   log?: (line: string) => void;
   /** Abandons an embedded server's start (see StartServerOptions.signal). */
   signal?: AbortSignal;
+  /** Kernels an embedded server starts while it starts itself. */
+  prelaunch?: KernelPrelaunch;
 }
 
 export async function connectJupyter(opts: ConnectOptions = {}): Promise<JupyterServer> {
@@ -40,5 +43,5 @@ export async function connectJupyter(opts: ConnectOptions = {}): Promise<Jupyter
     return { baseUrl, token, embedded: false, stop: async () => {} };
   }
   const found = findJupyter({ explicit: opts.jupyter, env, installDir: opts.installDir });
-  return startJupyterServer({ jupyter: found.jupyter, log: opts.log, signal: opts.signal });
+  return startJupyterServer({ jupyter: found.jupyter, log: opts.log, signal: opts.signal, prelaunch: opts.prelaunch });
 }

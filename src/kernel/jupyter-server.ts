@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JupyterServerError } from '../errors.js';
 import { findFreePort } from './free-port.js';
-import { SERVER_BOOTSTRAP_PY, SERVER_CONFIG_PY } from './server-config.js';
+import type { KernelPrelaunch } from './kernel-prelaunch.js';
+import { SERVER_BOOTSTRAP_PY } from './server-bootstrap.js';
+import { SERVER_CONFIG_PY } from './server-config.js';
 import { cleanStaleRuntimeDirs, RUNTIME_PREFIX } from './stale-runtime.js';
 
 /** Where a server is and how to authenticate; enough to talk to it. */
@@ -33,6 +35,8 @@ export interface StartServerOptions {
   startTimeoutMs?: number;
   /** Receives the server's log lines (never printed by default). */
   log?: (line: string) => void;
+  /** Kernels to start while the server itself starts (the bootstrap's prelaunch). */
+  prelaunch?: KernelPrelaunch;
 }
 
 const PORT_TAKEN = /is not available|address already in use/i;
@@ -45,9 +49,12 @@ export async function startJupyterServer(opts: StartServerOptions): Promise<Jupy
   const runtimeDir = mkdtempSync(join(tmpdir(), `${RUNTIME_PREFIX}${process.pid}-`));
   const configFile = join(runtimeDir, 'flow_server_config.py');
   writeFileSync(configFile, SERVER_CONFIG_PY);
+  // Named so that `ps` shows what it is.
+  const bootstrapFile = join(runtimeDir, 'flow-jupyter-server.py');
+  writeFileSync(bootstrapFile, SERVER_BOOTSTRAP_PY);
   const token = randomBytes(24).toString('hex');
   let lastError: unknown;
-  let command = serverCommand(opts.jupyter);
+  let command = serverCommand(opts.jupyter, bootstrapFile);
   for (let tries = 0; tries < 5; tries++) {
     const port = await findFreePort();
     try {
@@ -79,15 +86,18 @@ function plainCommand(jupyter: string): ServerCommand {
 }
 
 /**
- * `jupyter server` spends ~1.2 s of CPU importing a parser it never uses (SERVER_BOOTSTRAP_PY):
- * run the `jupyter` script's own Python with a bootstrap that skips it. A `jupyter` that is not
- * a Python script (a shell wrapper, a binary) is run as it is.
+ * `jupyter server` spends ~1.2 s of CPU importing a parser it never uses, and starts no kernel
+ * before it has imported everything: run the `jupyter` script's own Python with a bootstrap that
+ * skips the one and starts kernels early (SERVER_BOOTSTRAP_PY). A `jupyter` that is not a Python
+ * script (a shell wrapper, a binary) is run as it is.
  */
-export function serverCommand(jupyter: string): ServerCommand {
+export function serverCommand(jupyter: string, bootstrapFile: string): ServerCommand {
   const python = jupyterPython(jupyter);
   if (!python) return plainCommand(jupyter);
   const [file, ...rest] = python;
-  return { file: file!, prefix: [...rest, '-c', SERVER_BOOTSTRAP_PY], fast: true };
+  // A script file, not `-c`: the server's sys.path[0] is then the runtime dir, never the folder
+  // flow runs in (where a notebook project's own modules could shadow the server's).
+  return { file: file!, prefix: [...rest, bootstrapFile], fast: true };
 }
 
 /**
@@ -142,7 +152,9 @@ async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<Jupyt
   // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the
   // server would stop by itself before flow could interrupt kernels and save notebooks. The
   // watchdog in the config file still stops it if flow dies.
-  const child = spawn(spec.command.file, argv, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // stdin carries kernel prelaunch requests to the bootstrap (a plain `jupyter server` ignores it).
+  const child = spawn(spec.command.file, argv, { env, stdio: [spec.command.fast ? 'pipe' : 'ignore', 'pipe', 'pipe'], detached: true });
+  if (spec.command.fast && opts.prelaunch) opts.prelaunch.attach(child.stdin!);
   const logLines: string[] = [];
   const onData = (buf: Buffer) => {
     for (const line of buf.toString('utf8').split('\n')) {
@@ -184,7 +196,7 @@ async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<Jupyt
       const log = logLines.join('\n');
       throw new JupyterServerError(
         `jupyter server exited with code ${outcome.code} before it was ready`,
-        `command: ${opts.jupyter} server ${args.join(' ')}${spec.command.fast ? ` (run as ${spec.command.file} -c <flow bootstrap>)` : ''}\n${tail(log)}`,
+        `command: ${opts.jupyter} server ${args.join(' ')}${spec.command.fast ? ` (run as ${spec.command.file} ${spec.command.prefix.join(' ')})` : ''}\n${tail(log)}`,
         log,
       );
     }

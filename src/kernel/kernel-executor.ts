@@ -1,11 +1,10 @@
 // The real Executor: runs a node's notebook on a fresh kernel of the run's Jupyter server.
-import { dirname } from 'node:path';
 import type { AttemptRequest, AttemptResult, Executor } from '../engine/executor.js';
-import { notebookKernel, readNotebook } from '../notebook/read-notebook.js';
 import type { NodeSpec } from '../workflow/types.js';
 import { executeNotebook } from './execute-notebook.js';
 import type { JupyterServer } from './jupyter-server.js';
 import { KernelPool } from './kernel-pool.js';
+import { nodeKernelCwd, nodeKernelName } from './node-kernel.js';
 
 export interface KernelExecutorOptions {
   server: JupyterServer;
@@ -27,24 +26,17 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
   const started = new Set<string>();
   const kernelNames = new Map<string, Promise<string>>();
 
-  /** The kernel a node will ask for: its own `kernel`, else its notebook's kernelspec (as executeNotebook decides). */
   const kernelNameOf = (node: NodeSpec): Promise<string> => {
     if (node.kernel) return Promise.resolve(node.kernel);
     let name = kernelNames.get(node.notebook);
-    if (!name) {
-      name = readNotebook(node.notebook).then(
-        (nb) => notebookKernel(nb).name ?? 'python3',
-        () => 'python3',
-      );
-      kernelNames.set(node.notebook, name);
-    }
+    if (!name) kernelNames.set(node.notebook, (name = nodeKernelName(node)));
     return name;
   };
 
   return {
     async execute(req: AttemptRequest): Promise<AttemptResult> {
       const node = req.node;
-      const cwd = node.cwd ?? dirname(node.notebook);
+      const cwd = nodeKernelCwd(node);
       started.add(node.id);
       const result = await executeNotebook({
         inputPath: node.notebook,
@@ -70,7 +62,7 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
       for (const node of nodes) {
         if (started.has(node.id)) continue;
         void kernelNameOf(node).then((name) => {
-          if (!started.has(node.id)) pool.prewarm(name, node.cwd ?? dirname(node.notebook), node.id);
+          if (!started.has(node.id)) pool.prewarm(name, nodeKernelCwd(node), node.id);
         });
       }
     },

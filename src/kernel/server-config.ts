@@ -2,24 +2,6 @@
 // and a watchdog that stops the server when flow dies without stopping it (SIGKILL).
 
 /**
- * What `python -c` runs in place of `jupyter server` (see serverCommand). jsonschema imports
- * rfc3987_syntax when it is installed, which builds an Earley parser at import time: ~1.2 s of
- * CPU, measured with `python -X importtime -c "import jupyter_server.serverapp"` (1.5 s → 0.37 s
- * without it). It imports the checkers of other string formats too (isoduration pulls in arrow):
- * another ≈40 ms. The server never validates those formats, so the bootstrap makes the imports
- * fail, which jsonschema tolerates (each is optional, in `with suppress(ImportError)`); nothing
- * else in a Jupyter Server imports them. This only touches the server process: kernels are
- * processes of their own.
- */
-export const SERVER_BOOTSTRAP_PY = `import sys
-for _flow_unused in ("rfc3987_syntax", "isoduration", "rfc3986_validator", "rfc3339_validator", "webcolors", "uri_template", "fqdn"):
-    sys.modules.setdefault(_flow_unused, None)
-from jupyter_server.serverapp import main
-sys.argv[0] = "jupyter-server"
-sys.exit(main())
-`;
-
-/**
  * Jupyter Server never sets TCP_NODELAY on the kernel websocket, so every small message waits
  * on a delayed ACK (~40 ms a cell, measured). The handler class moved between majors:
  * 1.x `jupyter_server.services.kernels.handlers.ZMQChannelsHandler`, 2.x
@@ -29,7 +11,7 @@ sys.exit(main())
  * it then sends itself SIGTERM, which makes Jupyter Server shut its kernels down cleanly.
  */
 export const SERVER_CONFIG_PY = `# Written by flow for its embedded Jupyter server. Safe to delete.
-import os, signal, threading, time
+import os, signal, sys, threading, time
 
 def _flow_patch_nodelay():
     targets = []
@@ -74,7 +56,15 @@ def _flow_patch_fast_exit():
         try:
             await self.finish()
         finally:
+            # Kernels started early that the server never adopted (see the bootstrap).
+            early = sys.modules.get("_flow_prelaunch")
+            if early is not None:
+                early.stop_all()
             os._exit(0)
+    # Authenticated as the original is (which checks again): the server warns about any
+    # handler method it cannot see an authentication decorator on.
+    from tornado import web
+    post = web.authenticated(post)
     post._flow_fast_exit = True
     ShutdownHandler.post = post
 

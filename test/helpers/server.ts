@@ -1,12 +1,12 @@
 // One embedded Jupyter server per test file: real server, real kernels.
 import { afterAll, beforeAll } from 'vitest';
 import { findJupyter } from '../../src/kernel/find-jupyter.js';
-import { startJupyterServer, type JupyterServer } from '../../src/kernel/jupyter-server.js';
+import { startJupyterServer, type JupyterServer, type StartServerOptions } from '../../src/kernel/jupyter-server.js';
 import { repoRoot } from './paths.js';
 
-export async function startTestServer(): Promise<JupyterServer> {
+export async function startTestServer(opts: Omit<StartServerOptions, 'jupyter'> = {}): Promise<JupyterServer> {
   const { jupyter } = findJupyter({ cwd: repoRoot });
-  return startJupyterServer({ jupyter });
+  return startJupyterServer({ jupyter, ...opts });
 }
 
 /**

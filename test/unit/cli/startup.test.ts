@@ -9,7 +9,7 @@ import { cliPath, repoRoot } from '../../helpers/paths.js';
 describe('CLI start-up', () => {
   it('the entry point statically loads no Ink, React, kernel client or command implementation', () => {
     // It starts the embedded server itself (early-server.ts): that much of src/kernel, no more.
-    const serverStart = ['connect', 'find-jupyter', 'free-port', 'jupyter-server', 'server-config', 'stale-runtime'];
+    const serverStart = ['connect', 'find-jupyter', 'free-port', 'jupyter-server', 'kernel-prelaunch', 'server-bootstrap', 'server-config', 'stale-runtime'];
     for (const entry of ['src/cli/main.ts', 'src/cli/cli.ts']) {
       const { packages, files } = staticGraph(entry);
       const heavy = [...packages].filter((p) => /^(ink|react|@jupyterlab\/|ws$|@marcbachmann\/|zod|@dagrejs\/|execa|yaml)/.test(p));

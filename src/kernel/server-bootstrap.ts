@@ -1,0 +1,220 @@
+// What the server's Python runs in place of `jupyter server` (see serverCommand in jupyter-server.ts):
+// fewer imports, and kernels started while the server is still importing.
+
+/**
+ * The bootstrap does two things before handing over to Jupyter Server's own `main()`:
+ *
+ * - It makes a few imports fail that the server never needs. jsonschema imports
+ *   rfc3987_syntax when it is installed, which builds an Earley parser at import time: ≈1.2 s
+ *   of CPU, measured with `python -X importtime -c "import jupyter_server.serverapp"` (1.5 s →
+ *   0.37 s without it); and the checkers of other string formats (isoduration pulls in arrow):
+ *   another ≈40 ms. Each is optional to jsonschema (`with suppress(ImportError)`), and nothing
+ *   else in a Jupyter Server imports them.
+ * - Kernel prelaunch: the server's imports take ≈0.4 s, and a kernel's start ≈0.5 s; flow names
+ *   the first nodes' kernels on the server's stdin (KernelPrelaunch), and they start at once, on
+ *   the other core. When flow then asks the server for that kernel in that folder (POST
+ *   /api/kernels), the server adopts the running process through jupyter_client's provisioner,
+ *   but only if the command, environment and folder are exactly those it would have launched
+ *   itself; otherwise the early kernel is stopped and the server launches its own. Early kernels
+ *   nobody asks for are stopped after a minute, and when the server stops.
+ *
+ * Only the server process is touched: kernels are processes of their own.
+ */
+export const SERVER_BOOTSTRAP_PY = String.raw`import sys
+for _flow_unused in ("rfc3987_syntax", "isoduration", "rfc3986_validator", "rfc3339_validator", "webcolors", "uri_template", "fqdn"):
+    sys.modules.setdefault(_flow_unused, None)
+
+
+def _flow_prelaunch():
+    # Kernels flow names on stdin ({"kernel_name", "cwd"} lines) start at once, while this process
+    # spends ≈0.4 s importing jupyter_server. When the server is then asked for that kernel in that
+    # folder, it adopts the running process instead of launching one, but only if the command,
+    # environment and folder are exactly those it would have used; otherwise the early kernel is
+    # stopped and the server launches its own. An early kernel nobody asks for is stopped after
+    # a minute, and when the server stops.
+    import json, os, socket, subprocess, threading, uuid
+
+    lock = threading.Lock()
+    started = []  # every early kernel; "state": waiting → taken → adopted, or stopped
+
+    def log(message):
+        sys.stderr.write(f"[flow prelaunch] {message}\n")
+
+    def kernelspec(name):
+        from jupyter_core.paths import jupyter_path
+        for root in jupyter_path("kernels"):
+            path = os.path.join(root, name, "kernel.json")
+            if os.path.isfile(path):
+                with open(path) as f:
+                    return json.load(f)
+        if name == "python3":
+            # jupyter_client's built-in spec for the server's own interpreter (ipykernel's).
+            return {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"], "language": "python"}
+        return None
+
+    def free_ports(n):
+        socks = [socket.socket() for _ in range(n)]
+        try:
+            for s in socks:
+                s.bind(("127.0.0.1", 0))
+            return [s.getsockname()[1] for s in socks]
+        finally:
+            for s in socks:
+                s.close()
+
+    def launch(kernel_name, cwd):
+        spec = kernelspec(kernel_name)
+        argv = (spec or {}).get("argv") or []
+        # Only what the server would run the same way: no env of its own, no custom provisioner,
+        # no substitutions but the connection file.
+        if not argv or spec.get("env") or (spec.get("metadata") or {}).get("kernel_provisioner"):
+            return
+        if any("{" in a.replace("{connection_file}", "") for a in argv):
+            return
+        runtime = os.environ.get("JUPYTER_RUNTIME_DIR")
+        if not runtime or not os.path.isdir(cwd):
+            return
+        shell, iopub, stdin, control, hb = free_ports(5)
+        info = {
+            "shell_port": shell, "iopub_port": iopub, "stdin_port": stdin, "control_port": control, "hb_port": hb,
+            "ip": "127.0.0.1", "key": str(uuid.uuid4()), "transport": "tcp",
+            "signature_scheme": "hmac-sha256", "kernel_name": kernel_name,
+        }
+        connection_file = os.path.join(runtime, f"kernel-flow-{uuid.uuid4()}.json")
+        fd = os.open(connection_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump(info, f)
+        cmd = [os.path.expanduser(a.replace("{connection_file}", connection_file)) for a in argv]
+        # As jupyter_client's format_kernel_cmd: a bare "python" is the server's own interpreter.
+        if cmd[0] in {"python", f"python{sys.version_info[0]}", "python%i.%i" % sys.version_info[:2]}:
+            cmd[0] = sys.executable
+        # The environment the server will give its kernels: its own (the config file takes the
+        # token out of it), less PYTHONEXECUTABLE for Python kernels, plus the parent pid.
+        env = dict(os.environ)
+        env.pop("JUPYTER_TOKEN", None)
+        if str(spec.get("language", "")).lower().startswith("python"):
+            env.pop("PYTHONEXECUTABLE", None)
+        env["JPY_PARENT_PID"] = str(os.getpid())
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, cwd=cwd, env=env, start_new_session=True)
+        log(f"started kernel {kernel_name} early in {cwd} (pid {proc.pid})")
+        entry = {"kernel_name": kernel_name, "cwd": os.path.normpath(cwd), "cmd": cmd, "env": env,
+                 "info": info, "connection_file": connection_file, "proc": proc, "state": "waiting"}
+        with lock:
+            started.append(entry)
+        timer = threading.Timer(60.0, lambda: stop(entry))
+        timer.daemon = True
+        timer.start()
+
+    def take(kernel_name, cwd):
+        with lock:
+            for e in started:
+                if e["state"] == "waiting" and e["kernel_name"] == kernel_name and e["cwd"] == os.path.normpath(cwd):
+                    e["state"] = "taken"
+                    return e
+        return None
+
+    def stop(entry):
+        """Stops an early kernel unless the server adopted it (then it is the server's to stop)."""
+        with lock:
+            if entry["state"] in ("adopted", "stopped"):
+                return
+            entry["state"] = "stopped"
+        try:
+            entry["proc"].kill()
+            entry["proc"].wait(5)
+        except Exception:
+            pass
+
+    def stop_all():
+        for entry in list(started):
+            stop(entry)
+
+    def read_requests():
+        for line in sys.stdin:
+            try:
+                request = json.loads(line)
+                launch(str(request["kernel_name"]), str(request["cwd"]))
+            except Exception as e:
+                log(f"could not pre-start a kernel for {line.strip()}: {e!r}")
+
+    def install():
+        """Makes the server adopt early kernels; called once jupyter_client is imported."""
+        import pathlib
+        from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+
+        original_pre_launch = LocalProvisioner.pre_launch
+        original_launch_kernel = LocalProvisioner.launch_kernel
+
+        async def pre_launch(self, **kwargs):
+            km = self.parent
+            entry = None
+            if km is not None and kwargs.get("cwd") and getattr(km, "transport", "tcp") == "tcp":
+                entry = take(km.kernel_name, kwargs["cwd"])
+            if entry is not None:
+                # The kernel listens on these ports with this key: the server's connection file says so too.
+                km.load_connection_info(entry["info"])
+                self.ports_cached = True
+            self._flow_early = entry
+            return await original_pre_launch(self, **kwargs)
+
+        async def launch_kernel(self, cmd, **kwargs):
+            entry = getattr(self, "_flow_early", None)
+            self._flow_early = None
+            if entry is not None:
+                km = self.parent
+                expected = [os.path.expanduser(a) for a in cmd]
+                ours = [a.replace(entry["connection_file"], km.connection_file) for a in entry["cmd"]]
+                env = dict(kwargs.get("env") or os.environ)
+                env["JPY_PARENT_PID"] = str(os.getpid())
+                same = (
+                    ours == expected
+                    and env == entry["env"]
+                    and os.path.normpath(str(kwargs.get("cwd") or os.getcwd())) == entry["cwd"]
+                    and set(LocalProvisioner._scrub_kwargs(kwargs)) <= {"env", "cwd"}
+                    and getattr(km, "curve_publickey", None) is None
+                    and entry["proc"].poll() is None
+                )
+                if same:
+                    with lock:
+                        entry["state"] = "adopted"
+                    self.process = entry["proc"]
+                    self.pid = self.process.pid
+                    try:
+                        self.pgid = os.getpgid(self.pid)
+                    except OSError:
+                        self.pgid = None
+                    self.cwd = kwargs.get("cwd", pathlib.Path.cwd())
+                    log(f"adopted the kernel started early (pid {self.pid})")
+                    return self.connection_info
+                differs = [k for k, ok in (("command", ours == expected), ("environment", env == entry["env"])) if not ok]
+                log(f"not adopting the kernel started early ({', '.join(differs) or 'launch options'} differ); launching anew")
+                stop(entry)
+            return await original_launch_kernel(self, cmd, **kwargs)
+
+        LocalProvisioner.pre_launch = pre_launch
+        LocalProvisioner.launch_kernel = launch_kernel
+
+    threading.Thread(target=read_requests, daemon=True, name="flow-prelaunch").start()
+    import atexit, types
+    atexit.register(stop_all)
+    # For the config file's fast exit, which skips atexit.
+    sys.modules["_flow_prelaunch"] = types.SimpleNamespace(stop_all=stop_all)
+    return install
+
+
+try:
+    _flow_install_prelaunch = _flow_prelaunch()
+except Exception as _flow_error:
+    sys.stderr.write(f"[flow prelaunch] disabled: {_flow_error!r}\n")
+    _flow_install_prelaunch = None
+
+from jupyter_server.serverapp import main
+
+if _flow_install_prelaunch is not None:
+    try:
+        _flow_install_prelaunch()
+    except Exception as _flow_error:
+        sys.stderr.write(f"[flow prelaunch] disabled: {_flow_error!r}\n")
+sys.argv[0] = "jupyter-server"
+sys.exit(main())
+`;

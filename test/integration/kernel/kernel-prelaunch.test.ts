@@ -1,0 +1,94 @@
+// Kernels the embedded server starts while it starts itself (KernelPrelaunch, the bootstrap):
+// adopted when the same kernel is asked for in the same folder, and then exactly the kernel the
+// server would have launched; never left running when nobody asks for one.
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kernelPathFor } from '../../../src/kernel/execute-notebook.js';
+import type { JupyterServer } from '../../../src/kernel/jupyter-server.js';
+import { KernelPrelaunch } from '../../../src/kernel/kernel-prelaunch.js';
+import { KernelSession } from '../../../src/kernel/kernel-session.js';
+import { processIsAlive } from '../../../src/process-alive.js';
+import { startTestServer } from '../../helpers/server.js';
+
+let server: JupyterServer;
+const log: string[] = [];
+let root: string;
+let asked: string;
+let unasked: string;
+
+beforeAll(async () => {
+  root = realpathSync(mkdtempSync(join(tmpdir(), 'flow-prelaunch-')));
+  asked = join(root, 'asked');
+  unasked = join(root, 'unasked');
+  for (const d of [asked, unasked]) mkdirSync(d);
+  const prelaunch = new KernelPrelaunch();
+  // Before the server is spawned: the requests are written when its stdin is attached.
+  prelaunch.request('python3', asked);
+  prelaunch.request('python3', unasked);
+  server = await startTestServer({ prelaunch, log: (line) => log.push(line) });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** pid of the kernel started early in `cwd`, from the server's log. */
+function earlyPid(cwd: string): number | undefined {
+  for (const line of log) {
+    const m = /^\[flow prelaunch\] started kernel python3 early in (.+) \(pid (\d+)\)$/.exec(line);
+    if (m && m[1] === cwd) return Number(m[2]);
+  }
+  return undefined;
+}
+
+async function kernelFacts(session: KernelSession): Promise<{ pid: number; cwd: string; token: boolean; parent: string | null }> {
+  let text = '';
+  const r = await session.execute(
+    'import os, json\nprint(json.dumps({"pid": os.getpid(), "cwd": os.getcwd(), "token": "JUPYTER_TOKEN" in os.environ, "parent": os.environ.get("JPY_PARENT_PID")}))',
+    { onIOPub: (type, content) => type === 'stream' && (text += (content as { text: string }).text) },
+  );
+  expect(r.status).toBe('ok');
+  return JSON.parse(text) as { pid: number; cwd: string; token: boolean; parent: string | null };
+}
+
+describe('kernel prelaunch', () => {
+  it('adopts the kernel started early for the same kernel and folder, as the server would have launched it', async () => {
+    const pid = earlyPid(asked);
+    expect(pid, log.join('\n')).toBeGreaterThan(0);
+    const session = await KernelSession.start({ endpoint: server, path: kernelPathFor(asked) });
+    try {
+      expect(log).toContain(`[flow prelaunch] adopted the kernel started early (pid ${pid})`);
+      const facts = await kernelFacts(session);
+      expect(facts.pid).toBe(pid);
+      expect(facts.cwd).toBe(asked);
+      expect(facts.token).toBe(false);
+      expect(Number(facts.parent)).toBeGreaterThan(1);
+      // The server interrupts it through its own process group, as any kernel it launched.
+      const running = session.execute('import time\ntime.sleep(30)', { timeoutMs: 500 });
+      expect((await running).status).toBe('timeout');
+      expect((await session.execute('1 + 1')).status).toBe('ok');
+    } finally {
+      await session.shutdown();
+    }
+    expect(processIsAlive(pid!)).toBe(false);
+  });
+
+  it('starts a kernel asked for elsewhere the usual way, and stops the early one nobody asked for with the server', async () => {
+    const session = await KernelSession.start({ endpoint: server, path: kernelPathFor(root) });
+    try {
+      const facts = await kernelFacts(session);
+      expect(facts.cwd).toBe(root);
+      expect(facts.pid).not.toBe(earlyPid(unasked));
+    } finally {
+      await session.shutdown();
+    }
+    const pid = earlyPid(unasked);
+    expect(pid).toBeGreaterThan(0);
+    expect(processIsAlive(pid!)).toBe(true);
+    await server.stop();
+    expect(processIsAlive(pid!)).toBe(false);
+  });
+});
