@@ -20,18 +20,15 @@
  *
  * Only the server process is touched: kernels are processes of their own.
  */
-export const SERVER_BOOTSTRAP_PY = String.raw`import sys
+export const SERVER_BOOTSTRAP_PY = String.raw`# Written by flow: runs its embedded Jupyter Server (see server-bootstrap.ts in flow). Safe to delete.
+import sys
 for _flow_unused in ("rfc3987_syntax", "isoduration", "rfc3986_validator", "rfc3339_validator", "webcolors", "uri_template", "fqdn"):
     sys.modules.setdefault(_flow_unused, None)
 
 
 def _flow_prelaunch():
-    # Kernels flow names on stdin ({"kernel_name", "cwd"} lines) start at once, while this process
-    # spends ≈0.4 s importing jupyter_server. When the server is then asked for that kernel in that
-    # folder, it adopts the running process instead of launching one, but only if the command,
-    # environment and folder are exactly those it would have used; otherwise the early kernel is
-    # stopped and the server launches its own. An early kernel nobody asks for is stopped after
-    # a minute, and when the server stops.
+    # Kernels flow names on stdin start now, while jupyter_server imports; the server adopts one
+    # only when it would have launched exactly that process itself (see launch_kernel below).
     import json, os, socket, subprocess, threading, uuid
 
     lock = threading.Lock()

@@ -70,6 +70,24 @@ def _flow_patch_fast_exit():
 
 _flow_patch_fast_exit()
 
+def _flow_patch_shutdown_poll():
+    # jupyter_client waits for a stopping kernel's process in steps of 100 ms, and a kernel is
+    # gone ≈20-50 ms after its shutdown request (measured): every kernel stop, and the end of
+    # every run, waited out most of a step. Poll every 10 ms (a waitpid each).
+    try:
+        from jupyter_client.manager import KernelManager
+    except Exception:
+        return
+    original = getattr(KernelManager, "_async_wait", None)
+    if original is None or getattr(original, "_flow_poll", False):
+        return
+    async def _async_wait(self, pollinterval=0.1, _original=original):
+        return await _original(self, pollinterval=min(pollinterval, 0.01))
+    _async_wait._flow_poll = True
+    KernelManager._async_wait = _async_wait
+
+_flow_patch_shutdown_poll()
+
 def _flow_watchdog(parent):
     while True:
         time.sleep(0.5)
