@@ -59,8 +59,8 @@ interface Pending {
   early: EarlyServer;
 }
 let pending: Pending | undefined;
-/** Started on a wrong guess: stopped before flow exits. */
-const untaken: EarlyServer[] = [];
+/** Servers started on a wrong guess, being stopped: awaited before flow exits. */
+const stopping: Promise<void>[] = [];
 
 /** Options after which a command starts no server, or not an embedded one. */
 const NO_EMBEDDED_SERVER = new Set([
@@ -104,13 +104,14 @@ export function takeEarlyServer(args: JupyterArgs): EarlyServer {
   const p = pending;
   pending = undefined;
   if (p && !args.serverUrl && p.jupyter === args.jupyter) return p.early;
-  if (p) untaken.push(p.early);
+  // A wrong guess: stopped now rather than left idle for the whole run (and awaited at exit).
+  if (p) stopping.push(p.early.stop());
   return startServer(args);
 }
 
 /** Stops a server the entry point started that no command took (a dry run, a usage error). */
 export async function stopUntakenServers(): Promise<void> {
-  if (pending) untaken.push(pending.early);
+  if (pending) stopping.push(pending.early.stop());
   pending = undefined;
-  await Promise.all(untaken.splice(0).map((e) => e.stop()));
+  await Promise.all(stopping.splice(0));
 }

@@ -149,10 +149,12 @@ async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<Jupyt
     PYTHONUNBUFFERED: '1',
   };
   const argv = [...spec.command.prefix, ...args];
+  if (opts.signal?.aborted) throw new JupyterServerError('the Jupyter server start was abandoned');
   // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the
   // server would stop by itself before flow could interrupt kernels and save notebooks. The
   // watchdog in the config file still stops it if flow dies.
-  // stdin carries kernel prelaunch requests to the bootstrap (a plain `jupyter server` ignores it).
+  // stdin carries kernel prelaunch requests to the bootstrap, and its end means flow is gone:
+  // the bootstrap then stops the server and any kernel it started early.
   const child = spawn(spec.command.file, argv, { env, stdio: [spec.command.fast ? 'pipe' : 'ignore', 'pipe', 'pipe'], detached: true });
   if (spec.command.fast && opts.prelaunch) opts.prelaunch.attach(child.stdin!);
   const logLines: string[] = [];
@@ -183,10 +185,9 @@ async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<Jupyt
       sleep(READY_POLL_MS).then(() => ({ kind: 'tick' as const })),
     ]);
     if (outcome.kind === 'aborted') {
-      // Nothing runs on it yet: no kernels to stop cleanly. Gone before this returns, so that
-      // flow never exits leaving it behind, even for a moment.
-      child.kill('SIGKILL');
-      await exited;
+      // Nothing of flow's runs on it yet. Gone before this returns, so that flow never exits
+      // leaving it (or a kernel it started early) behind, even for a moment.
+      await abandon(child, exited, spawnError);
       throw new JupyterServerError('the Jupyter server start was abandoned');
     }
     if (outcome.kind === 'error') {
@@ -202,7 +203,7 @@ async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<Jupyt
     }
     if (await isReady(baseUrl, spec.token)) break;
     if (Date.now() > deadline) {
-      await killTree(child);
+      await abandon(child, exited, spawnError);
       throw new JupyterServerError(
         `jupyter server did not answer on ${baseUrl} within ${Math.round((opts.startTimeoutMs ?? 60_000) / 1000)}s`,
         tail(logLines.join('\n')),
@@ -220,6 +221,8 @@ async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<Jupyt
         // POST /api/shutdown stops kernels and exits at once; on SIGTERM Jupyter Server 2.x
         // takes ~5 s (measured). Signals remain the fallback.
         await requestShutdown(baseUrl, spec.token);
+        // Not answered: the end of stdin makes the bootstrap stop it (else the signals below).
+        child.stdin?.end();
         await killTree(child);
         rmSync(spec.runtimeDir, { recursive: true, force: true });
       })()),
@@ -247,6 +250,20 @@ async function requestShutdown(baseUrl: string, token: string): Promise<void> {
   } catch {
     // Not answering: the signals below take over.
   }
+}
+
+/**
+ * Stops a server that is still starting: the end of its stdin has the bootstrap stop the kernels
+ * it started early and exit; SIGKILL if it has not exited within a second.
+ */
+async function abandon(child: ChildProcess, exited: Promise<unknown>, spawnError: Promise<unknown>): Promise<void> {
+  const gone = Promise.race([exited, spawnError]).then(() => true);
+  if (child.stdin) {
+    child.stdin.end();
+    if (await Promise.race([gone, sleep(1000).then(() => false)])) return;
+  }
+  child.kill('SIGKILL');
+  await gone;
 }
 
 /** SIGTERM lets Jupyter shut its kernels down; SIGKILL after a grace period. */

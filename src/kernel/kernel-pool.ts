@@ -121,17 +121,16 @@ export class KernelPool {
   /**
    * Shuts down kernels that were pre-warmed but never used, and waits for released ones.
    * `leaveToServer`: the server is stopped next, and its stop (POST /api/shutdown) ends every
-   * kernel and waits for them; waiting here first would only add a kernel's stop (≈0.2 s) to
-   * the run. It waits only for kernels still starting, so that none is mid-start then.
+   * kernel and waits for them, so unused pre-warmed kernels are left to it: only their starts
+   * are waited for, so that none is mid-start then. Stops already under way are waited for in
+   * any case: one that ends while the server is stopping every kernel makes that stop fail
+   * (the kernel it listed is gone: HTTP 404).
    */
   async close(opts: { leaveToServer?: boolean } = {}): Promise<void> {
     this.closed = true;
     const warm = this.warm.splice(0);
-    if (opts.leaveToServer) {
-      await Promise.allSettled(warm.map((w) => w.kernel));
-      return;
-    }
-    for (const w of warm) this.retire(w.kernel);
+    if (opts.leaveToServer) await Promise.allSettled(warm.map((w) => w.kernel));
+    else for (const w of warm) this.retire(w.kernel);
     while (this.stopping.size > 0) await Promise.all([...this.stopping]);
   }
 }

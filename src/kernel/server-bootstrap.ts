@@ -29,16 +29,22 @@ for _flow_unused in ("rfc3987_syntax", "isoduration", "rfc3986_validator", "rfc3
 def _flow_prelaunch():
     # Kernels flow names on stdin start now, while jupyter_server imports; the server adopts one
     # only when it would have launched exactly that process itself (see launch_kernel below).
-    import json, os, socket, subprocess, threading, uuid
+    # stdin also tells when flow is gone: at its end, whatever flow left running here stops.
+    import importlib.util, json, os, signal, socket, subprocess, threading, uuid
+    # Here, not in the reader thread: no import runs in two threads at once.
+    from jupyter_core.paths import jupyter_path
 
+    client = importlib.util.find_spec("jupyter_client")
+    # jupyter_client < 7 has no provisioners to adopt a kernel through: requests are ignored.
+    can_adopt = bool(client and client.origin and os.path.isdir(os.path.join(os.path.dirname(client.origin), "provisioning")))
     lock = threading.Lock()
     started = []  # every early kernel; "state": waiting → taken → adopted, or stopped
+    closing = []  # non-empty once stop_all has begun: no kernel starts after that
 
     def log(message):
         sys.stderr.write(f"[flow prelaunch] {message}\n")
 
     def kernelspec(name):
-        from jupyter_core.paths import jupyter_path
         for root in jupyter_path("kernels"):
             path = os.path.join(root, name, "kernel.json")
             if os.path.isfile(path):
@@ -77,7 +83,7 @@ def _flow_prelaunch():
             "ip": "127.0.0.1", "key": str(uuid.uuid4()), "transport": "tcp",
             "signature_scheme": "hmac-sha256", "kernel_name": kernel_name,
         }
-        connection_file = os.path.join(runtime, f"kernel-flow-{uuid.uuid4()}.json")
+        connection_file = os.path.join(runtime, f"kernel-{uuid.uuid4()}.json")
         fd = os.open(connection_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             json.dump(info, f)
@@ -92,12 +98,16 @@ def _flow_prelaunch():
         if str(spec.get("language", "")).lower().startswith("python"):
             env.pop("PYTHONEXECUTABLE", None)
         env["JPY_PARENT_PID"] = str(os.getpid())
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, cwd=cwd, env=env, start_new_session=True)
-        log(f"started kernel {kernel_name} early in {cwd} (pid {proc.pid})")
-        entry = {"kernel_name": kernel_name, "cwd": os.path.normpath(cwd), "cmd": cmd, "env": env,
-                 "info": info, "connection_file": connection_file, "proc": proc, "state": "waiting"}
         with lock:
+            if closing:
+                return
+            # As jupyter_client's launcher: a session of its own, and stdin a closed pipe.
+            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, cwd=cwd, env=env, start_new_session=True)
+            proc.stdin.close()
+            entry = {"kernel_name": kernel_name, "cwd": os.path.normpath(cwd), "cmd": cmd, "env": env,
+                     "info": info, "connection_file": connection_file, "proc": proc, "state": "waiting"}
             started.append(entry)
+        log(f"started kernel {kernel_name} early in {cwd} (pid {proc.pid})")
         timer = threading.Timer(60.0, lambda: stop(entry))
         timer.daemon = True
         timer.start()
@@ -110,29 +120,54 @@ def _flow_prelaunch():
                     return e
         return None
 
-    def stop(entry):
-        """Stops an early kernel unless the server adopted it (then it is the server's to stop)."""
+    def stop(entry, wait=False):
+        """Kills an early kernel unless the server adopted it (then it is the server's to stop)."""
         with lock:
             if entry["state"] in ("adopted", "stopped"):
                 return
             entry["state"] = "stopped"
+        proc = entry["proc"]
         try:
-            entry["proc"].kill()
-            entry["proc"].wait(5)
-        except Exception:
-            pass
+            # Its session's process group: a kernelspec's wrapper (bash -c, conda run) and the kernel.
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            try:
+                proc.kill()
+            except OSError:
+                pass
+        if wait:
+            try:
+                proc.wait(5)
+            except Exception:
+                pass
+        else:
+            threading.Thread(target=proc.wait, daemon=True).start()
 
     def stop_all():
+        """On the way out: every early kernel not adopted is gone (and reaped) when it returns."""
+        with lock:
+            closing.append(True)
         for entry in list(started):
-            stop(entry)
+            stop(entry, wait=True)
 
     def read_requests():
         for line in sys.stdin:
+            if not can_adopt:
+                continue
             try:
                 request = json.loads(line)
                 launch(str(request["kernel_name"]), str(request["cwd"]))
             except Exception as e:
                 log(f"could not pre-start a kernel for {line.strip()}: {e!r}")
+        # End of stdin: flow exited, or gave this server up, without stopping it. Stop: Jupyter's
+        # own SIGTERM handler stops its kernels; before it is installed, the one below exits.
+        stop_all()
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    def on_sigterm(signum, frame):
+        # Until jupyter_server installs its own handler: no early kernel outlives this process.
+        stop_all()
+        os._exit(128 + signum)
 
     def install():
         """Makes the server adopt early kernels; called once jupyter_client is imported."""
@@ -141,11 +176,14 @@ def _flow_prelaunch():
 
         original_pre_launch = LocalProvisioner.pre_launch
         original_launch_kernel = LocalProvisioner.launch_kernel
+        port_names = ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port")
 
         async def pre_launch(self, **kwargs):
             km = self.parent
             entry = None
-            if km is not None and kwargs.get("cwd") and getattr(km, "transport", "tcp") == "tcp":
+            # A first launch only: a restart keeps the ports and key the manager has.
+            fresh = km is not None and not any(getattr(km, name, 0) for name in port_names)
+            if fresh and kwargs.get("cwd") and getattr(km, "transport", "tcp") == "tcp":
                 entry = take(km.kernel_name, kwargs["cwd"])
             if entry is not None:
                 # The kernel listens on these ports with this key: the server's connection file says so too.
@@ -173,7 +211,11 @@ def _flow_prelaunch():
                 )
                 if same:
                     with lock:
-                        entry["state"] = "adopted"
+                        # Not stopped meanwhile (its minute is up, or the server is stopping).
+                        same = entry["state"] == "taken"
+                        if same:
+                            entry["state"] = "adopted"
+                if same:
                     self.process = entry["proc"]
                     self.pid = self.process.pid
                     try:
@@ -191,12 +233,13 @@ def _flow_prelaunch():
         LocalProvisioner.pre_launch = pre_launch
         LocalProvisioner.launch_kernel = launch_kernel
 
-    threading.Thread(target=read_requests, daemon=True, name="flow-prelaunch").start()
     import atexit, types
+    signal.signal(signal.SIGTERM, on_sigterm)
     atexit.register(stop_all)
     # For the config file's fast exit, which skips atexit.
     sys.modules["_flow_prelaunch"] = types.SimpleNamespace(stop_all=stop_all)
-    return install
+    threading.Thread(target=read_requests, daemon=True, name="flow-prelaunch").start()
+    return install if can_adopt else None
 
 
 try:

@@ -11,7 +11,7 @@
  * it then sends itself SIGTERM, which makes Jupyter Server shut its kernels down cleanly.
  */
 export const SERVER_CONFIG_PY = `# Written by flow for its embedded Jupyter server. Safe to delete.
-import os, signal, sys, threading, time
+import inspect, os, signal, sys, threading, time
 
 def _flow_patch_nodelay():
     targets = []
@@ -52,7 +52,9 @@ def _flow_patch_fast_exit():
     if getattr(original, "_flow_fast_exit", False):
         return
     async def post(self, *args, _original=original, **kwargs):
-        await _original(self, *args, **kwargs)
+        result = _original(self, *args, **kwargs)
+        if inspect.isawaitable(result):  # a plain method in the earliest 1.x releases
+            await result
         try:
             await self.finish()
         finally:

@@ -11,6 +11,7 @@ import { KernelPrelaunch } from '../../../src/kernel/kernel-prelaunch.js';
 import { KernelSession } from '../../../src/kernel/kernel-session.js';
 import { processIsAlive } from '../../../src/process-alive.js';
 import { startTestServer } from '../../helpers/server.js';
+import { JupyterServerError } from '../../../src/errors.js';
 
 let server: JupyterServer;
 const log: string[] = [];
@@ -66,6 +67,9 @@ describe('kernel prelaunch', () => {
       expect(facts.cwd).toBe(asked);
       expect(facts.token).toBe(false);
       expect(Number(facts.parent)).toBeGreaterThan(1);
+      // Its stdin is at its end, as jupyter_client leaves a kernel's: a program reading it gets EOF.
+      const cat = await session.execute('import subprocess\nassert subprocess.run(["cat"], capture_output=True, timeout=10).stdout == b""');
+      expect(cat.status).toBe('ok');
       // The server interrupts it through its own process group, as any kernel it launched.
       const running = session.execute('import time\ntime.sleep(30)', { timeoutMs: 500 });
       expect((await running).status).toBe('timeout');
@@ -90,5 +94,27 @@ describe('kernel prelaunch', () => {
     expect(processIsAlive(pid!)).toBe(true);
     await server.stop();
     expect(processIsAlive(pid!)).toBe(false);
+  });
+});
+
+describe('kernel prelaunch, when the server start is abandoned', () => {
+  it('leaves no kernel it started early behind', async () => {
+    const lines: string[] = [];
+    const prelaunch = new KernelPrelaunch();
+    prelaunch.request('python3', root);
+    const ac = new AbortController();
+    const starting = startTestServer({
+      prelaunch,
+      signal: ac.signal,
+      log: (line) => {
+        lines.push(line);
+        // The kernel has started and the server is still importing: give the start up now.
+        if (/^\[flow prelaunch\] started kernel/.test(line)) ac.abort();
+      },
+    });
+    await expect(starting).rejects.toBeInstanceOf(JupyterServerError);
+    const m = lines.map((l) => /\(pid (\d+)\)$/.exec(l)).find(Boolean);
+    expect(m, lines.join('\n')).toBeTruthy();
+    expect(processIsAlive(Number(m![1]))).toBe(false);
   });
 });
