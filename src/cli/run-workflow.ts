@@ -8,6 +8,7 @@ import { buildPlan } from '../graph/build-plan.js';
 import type { Plan } from '../graph/types.js';
 import { loadWorkflow } from '../workflow/load-workflow.js';
 import { resolveRunParams } from '../workflow/run-params.js';
+import { showValue } from '../workflow/param-types.js';
 import type { RunArgs } from './commands/run.js';
 import type { JupyterArgs } from './jupyter-options.js';
 import { formatDryRun } from './format-dry-run.js';
@@ -80,7 +81,7 @@ export interface ResumeArgs extends JupyterArgs, ReportArgs {
 }
 
 export async function resumeCommand(args: ResumeArgs): Promise<number> {
-  const [{ loadRun }, { planResume, checkResumeCompatible }] = await Promise.all([
+  const [{ loadRun }, { planResume, checkResumeCompatible, resumeParams }] = await Promise.all([
     import('../ledger/load-run.js'),
     import('../ledger/resume.js'),
   ]);
@@ -89,6 +90,18 @@ export async function resumeCommand(args: ResumeArgs): Promise<number> {
   printWarnings(warnings);
   // Decided before Jupyter starts: a refused or pointless resume should cost nothing.
   const reasons = await checkResumeCompatible(record, workflow);
+  const { params, missing, defaulted } = resumeParams(record, workflow);
+  if (missing.length > 0) {
+    const list = missing.map((m) => `"${m}"`).join(', ');
+    process.stderr.write(
+      `error: run ${record.runId} cannot be resumed: the workflow now requires param${missing.length === 1 ? '' : 's'} ${list}, which the run was started without\n` +
+        `Start a new run with \`flow run ${record.workflowFile} ${missing.map((m) => `-p ${m}=…`).join(' ')}\`.\n`,
+    );
+    return ExitCode.invalid;
+  }
+  for (const name of defaulted) {
+    process.stderr.write(`warning: param "${name}" is new to the workflow since run ${record.runId}: the resumed run uses its default, ${showValue(params[name])}\n`);
+  }
   if (reasons.length > 0 && !args.force) {
     process.stderr.write(
       `error: run ${record.runId} cannot be resumed: the workflow changed since it ran\n` +
@@ -116,8 +129,8 @@ export async function resumeCommand(args: ResumeArgs): Promise<number> {
     const { executeRun } = await import('./execute-run.js');
     return await executeRun({
       plan,
-      // Frozen: the resumed run gets exactly the params the run was started with.
-      params: record.params,
+      // Frozen: the resumed run gets exactly the params the run was started with (resumeParams).
+      params,
       // Next to the run it repairs: runs/<workflow>/<run-id> → runs
       runsDir: dirname(dirname(record.runDir)),
       server: early.server,

@@ -74,3 +74,32 @@ async function nodeChanges(before: NodeSnapshot, now: Workflow['nodes'][string])
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
+
+export interface ResumeParams {
+  /** The run's own params, plus the default of any param the workflow declares since. */
+  params: Record<string, unknown>;
+  /** Params the workflow now requires (no default) that the run was started without. */
+  missing: string[];
+  /** Params new to the workflow that take their default. */
+  defaulted: string[];
+}
+
+/**
+ * A resumed run gets exactly the params the run was started with (frozen). A param declared
+ * since then takes its default; one with no default cannot be resumed at all, and is said so
+ * at once rather than when the first node that reads it fails.
+ */
+export function resumeParams(previous: Pick<RunRecord, 'params'>, workflow: Workflow): ResumeParams {
+  const params: Record<string, unknown> = { ...previous.params };
+  const missing: string[] = [];
+  const defaulted: string[] = [];
+  for (const [name, spec] of Object.entries(workflow.params)) {
+    if (name in params) continue;
+    if (spec.required) missing.push(name);
+    else {
+      params[name] = spec.default;
+      defaulted.push(name);
+    }
+  }
+  return { params, missing, defaulted };
+}

@@ -70,6 +70,23 @@ describe('flow resume after flow was killed (SIGKILL)', () => {
     );
   });
 
+  it('refuses at once when the workflow now requires a param the run was started without (exit 2)', async () => {
+    const wf = box.workflow('resume');
+    const original = readFileSync(wf, 'utf8');
+    writeFileSync(wf, original.replace('params:\n', 'params:\n  owner: { type: string }\n'));
+    try {
+      const result = await box.flow(['resume', killedId]);
+      expect(result.exitCode, String(result.all)).toBe(2);
+      expect(result.stderr).toBe(
+        `error: run ${killedId} cannot be resumed: the workflow now requires param "owner", which the run was started without\n` +
+          `Start a new run with \`flow run ${wf} -p owner=…\`.`,
+      );
+      expect(box.runDirs('resume-after-kill'), 'no run directory for a refused resume').toHaveLength(1);
+    } finally {
+      writeFileSync(wf, original);
+    }
+  });
+
   it('resumes: re-runs b and c in a new run directory, reuses a without executing it', async () => {
     writeFileSync(join(box.dir, 'release'), '');
     const result = await box.flow(['resume', killedId]);

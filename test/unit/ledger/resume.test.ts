@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunState } from '../../../src/engine/run-state.js';
-import { checkResumeCompatible, planResume } from '../../../src/ledger/resume.js';
+import { checkResumeCompatible, planResume, resumeParams } from '../../../src/ledger/resume.js';
 import { loadRun } from '../../../src/ledger/load-run.js';
 import type { Workflow } from '../../../src/workflow/types.js';
 import { makeNode, makePlan } from '../engine/plan-fixture.js';
@@ -99,5 +99,22 @@ describe('checkResumeCompatible', () => {
     const { c: _c, ...withoutC } = f.wf.nodes;
     void _c;
     expect(await checkResumeCompatible(previous, { ...f.wf, nodes: withoutC })).toEqual([]);
+  });
+});
+
+describe('resumeParams', () => {
+  const spec = (name: string, extra: { default?: unknown }) =>
+    ({ name, type: 'string', required: !('default' in extra), pos: { line: 1, col: 1 }, ...extra }) as Workflow['params'][string];
+
+  it('keeps the run\'s own params, gives a param declared since its default, and names a new required one', () => {
+    const workflow = {
+      params: { period: spec('period', {}), region: spec('region', { default: 'UK' }), owner: spec('owner', {}), tier: spec('tier', { default: 'gold' }) },
+    } as unknown as Workflow;
+    // The run had period (still required) and tier (its own value wins over the default).
+    expect(resumeParams({ params: { period: 'P2', tier: 'silver' } }, workflow)).toEqual({
+      params: { period: 'P2', tier: 'silver', region: 'UK' },
+      missing: ['owner'],
+      defaulted: ['region'],
+    });
   });
 });
