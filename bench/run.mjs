@@ -143,6 +143,7 @@ const scenarios = {
   cli: async () => {
     for (let i = 0; i < 5; i++) record('cli.help', await run('node', [flowMain, '--help']));
     for (let i = 0; i < 3; i++) record('cli.validate1000', await run('node', [flowMain, 'validate', join(dirs.wide1000, 'wide1000.yml')]));
+    for (let i = 0; i < 3; i++) record('cli.validate1000b', await run('node', [flowMain, 'validate', join(dirs.wide1000, 'wide1000-block.yml')]));
   },
   sched: async () => {
     // Scheduling overhead of runPlan alone, on a fake executor; 10,000 nodes is the target, the
@@ -247,6 +248,7 @@ if (ONLY.includes('print20mb')) {
 if (ONLY.includes('cli')) {
   add('`flow --help`', fmt(med('cli.help') * 1000, ' ms', 0), '', '', NaN, '≤ 300 ms', med('cli.help') <= 0.3);
   add('`flow validate`, 1,000 nodes', fmt(med('cli.validate1000')), '', '', NaN, '≤ 1 s', med('cli.validate1000') <= 1);
+  add('`flow validate`, 1,000 nodes, block style with expressions', fmt(med('cli.validate1000b')), '', '', NaN, '≤ 1 s', med('cli.validate1000b') <= 1);
 }
 if (ONLY.includes('sched')) {
   const s10k = extra['sched.10000']?.[0];

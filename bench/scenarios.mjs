@@ -22,7 +22,8 @@ function write(path, value) {
 /**
  * Scenarios (each a folder): `chain` 10 parameterized notebooks, each reading the previous one's
  * output; `sleep8` 8 independent notebooks sleeping 2 s; `cells100` one notebook of 100 trivial
- * cells; `print20mb` one notebook printing 20 MB; `wide1000` a 1,000-node workflow to validate.
+ * cells; `print20mb` one notebook printing 20 MB; `wide1000` 1,000-node workflows to validate (flow
+ * style, and block style with expressions).
  * @returns the folder of each scenario.
  */
 export function writeScenarios(root) {
@@ -75,5 +76,22 @@ export function writeScenarios(root) {
     wf += `  n${i}: { notebook: n.ipynb, params: { x: ${i} }${needs} }\n`;
   }
   write(join(wide, 'wide1000.yml'), wf);
+
+  // The same graph written as people write workflows: block style, each node reading an
+  // upstream output in a param expression and an \`if\`, with declared outputs and a retry policy.
+  wf = 'name: bench-wide1000-block\nconcurrency: 8\nparams:\n  year: { type: integer, default: 2026 }\nnodes:\n';
+  for (let i = 0; i < 1000; i++) {
+    const layer = Math.floor(i / 10);
+    wf += `  n${i}:\n    notebook: n.ipynb\n`;
+    if (layer === 0) wf += `    params:\n      x: ${i}\n`;
+    else {
+      const a = (layer - 1) * 10 + (i % 10);
+      const b = (layer - 1) * 10 + ((i + 1) % 10);
+      wf += `    needs: [n${a}, n${b}]\n    params:\n      x: "\${{ nodes.n${a}.outputs.y + params.year }}"\n`;
+      wf += `    if: "nodes.n${b}.outputs.y > 0"\n`;
+    }
+    wf += '    outputs:\n      y: integer\n    retry: { attempts: 2 }\n';
+  }
+  write(join(wide, 'wide1000-block.yml'), wf);
   return dirs;
 }

@@ -1,18 +1,19 @@
 #!/usr/bin/env node
-// flow's entry point. A command that needs the embedded Jupyter server gets it started here,
-// before the rest of flow loads, so that the server's start overlaps flow's (early-server.ts).
-import { startEarlyServer, stopUntakenServers } from './early-server.js';
+// flow's entry point. `flow run` and `flow exec` get the embedded Jupyter server started here,
+// before the rest of flow loads, so that its start overlaps flow's (early-server.ts); other
+// commands, and --help, do not even load that code.
 import { handleError } from './handle-error.js';
 
 const argv = process.argv.slice(2);
-startEarlyServer(argv);
+const early = argv[0] === 'run' || argv[0] === 'exec' ? await import('./early-server.js') : undefined;
+early?.startEarlyServer(argv);
 try {
   const { main } = await import('./cli.js');
   await main(argv);
 } catch (err) {
   process.exitCode = handleError(err);
 }
-await stopUntakenServers();
+await early?.stopUntakenServers();
 // Exit as soon as the work is done: fetch's keep-alive sockets and the kernel client's timers
 // would otherwise hold the process open for seconds. Exit once stdout has drained.
 const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
