@@ -2,7 +2,7 @@
 // is used), and CEL types against the declared params and outputs. Fills each Expr's `types`.
 import type { Environment, ParseResult } from '@marcbachmann/cel-js';
 import type { Diagnostic, SourcePos } from '../errors.js';
-import { checkEnvironment, maxExpressionLength, runtimeProgram, type ExprScope } from './cel-env.js';
+import { checkEnvironment, maxExpressionLength, type ExprScope } from './cel-env.js';
 import type { ExprTypes } from './cel-values.js';
 import { didYouMean } from './did-you-mean.js';
 import { findReferences, findUnsafeMatches, type Reference } from './expr-references.js';
@@ -49,7 +49,8 @@ export function checkExpression(site: ExprSite, world: ExprWorld): CheckedExpr {
   }
   let program: ParseResult;
   try {
-    program = runtimeProgram(site.source);
+    // Parsed by the typed environment it is checked in: its check() then needs no second parse.
+    program = environmentFor(site, world).parse(site.source);
   } catch (e) {
     const err = e as { summary?: string; message: string; range?: { start: number } };
     error(err.range?.start ?? 0, `invalid expression: ${err.summary ?? err.message.split('\n')[0]}`);
@@ -62,7 +63,7 @@ export function checkExpression(site: ExprSite, world: ExprWorld): CheckedExpr {
   for (const ref of refs) checkReference(ref, site, world, readable, types, error);
   if (diagnostics.length) return { diagnostics, types };
 
-  const result = environmentFor(site, world).check(site.source);
+  const result = program.check();
   if (!result.valid) {
     const err = result.error!;
     error(err.range?.start ?? 0, err.summary || err.message.split('\n')[0]!);
