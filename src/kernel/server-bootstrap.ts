@@ -122,25 +122,29 @@ def _flow_prelaunch():
 
     def stop(entry, wait=False):
         """Kills an early kernel unless the server adopted it (then it is the server's to stop)."""
-        with lock:
-            if entry["state"] in ("adopted", "stopped"):
-                return
-            entry["state"] = "stopped"
         proc = entry["proc"]
-        try:
-            # Its session's process group: a kernelspec's wrapper (bash -c, conda run) and the kernel.
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            try:
-                proc.kill()
-            except OSError:
-                pass
+        with lock:
+            if entry["state"] == "adopted":
+                return
+            # Killed under the lock: whoever finds it "stopped" (another thread, on the way out)
+            # knows the signal has been sent, and os._exit cannot come between.
+            killed_here = entry["state"] != "stopped"
+            if killed_here:
+                entry["state"] = "stopped"
+                try:
+                    # Its session's process group: a kernelspec's wrapper (bash -c, conda run) and the kernel.
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except OSError:
+                    try:
+                        proc.kill()
+                    except OSError:
+                        pass
         if wait:
             try:
                 proc.wait(5)
             except Exception:
                 pass
-        else:
+        elif killed_here:
             threading.Thread(target=proc.wait, daemon=True).start()
 
     def stop_all():
