@@ -6,7 +6,6 @@ import type { RunEvent } from '../engine/events.js';
 import type { ReusedNode } from '../engine/run-options.js';
 import { runPlan } from '../engine/scheduler.js';
 import type { Plan } from '../graph/types.js';
-import type { NodeSpec } from '../workflow/types.js';
 import { createKernelExecutor } from '../kernel/kernel-executor.js';
 import type { JupyterServer } from '../kernel/jupyter-server.js';
 import { finalNotebookPath } from '../ledger/notebook-paths.js';

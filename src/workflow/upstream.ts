@@ -26,8 +26,6 @@ export function directUpstream(nodes: Readonly<Record<string, EdgeSource>>): Map
 /** "Is a upstream of b", answered on demand (a node is never upstream of itself, even in a cycle). */
 export interface UpstreamIndex {
   isUpstream(a: string, b: string): boolean;
-  /** Every node `id` transitively waits for, in the order a depth-first walk finds them. */
-  allUpstream(id: string): Set<string>;
 }
 
 /**
@@ -69,18 +67,6 @@ export function upstreamIndex(nodes: Readonly<Record<string, EdgeSource>>): Upst
       if (directSets.get(b)!.has(a)) return true;
       const i = index.get(b)!;
       return (downstreamOf(a)[i >>> 5] & (1 << (i & 31))) !== 0;
-    },
-    allUpstream(id) {
-      const seen = new Set<string>();
-      const stack = [...(direct.get(id) ?? [])];
-      while (stack.length) {
-        const n = stack.pop()!;
-        if (seen.has(n)) continue;
-        seen.add(n);
-        for (const m of direct.get(n)!) stack.push(m);
-      }
-      seen.delete(id);
-      return seen;
     },
   };
 }

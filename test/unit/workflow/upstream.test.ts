@@ -35,7 +35,7 @@ const randomGraph = fc.integer({ min: 1, max: 40 }).chain((n) =>
     }),
 );
 
-test('isUpstream answers as the full closure does, and allUpstream is that closure', () => {
+test('isUpstream answers as the full closure does', () => {
   fc.assert(
     fc.property(randomGraph, (nodes) => {
       const expected = closure(nodes);
@@ -43,7 +43,6 @@ test('isUpstream answers as the full closure does, and allUpstream is that closu
       const ids = [...Object.keys(nodes), 'unknown'];
       for (const b of ids) {
         for (const a of ids) expect(index.isUpstream(a, b)).toBe(expected.get(b)?.has(a) ?? false);
-        if (expected.has(b)) expect([...index.allUpstream(b)]).toEqual([...expected.get(b)!]);
       }
     }),
     { numRuns: 300 },
