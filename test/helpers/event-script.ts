@@ -195,3 +195,18 @@ export function eventsUntil(events: RunEvent[], match: (ev: RunEvent) => boolean
   const i = events.findIndex(match);
   return i < 0 ? events : events.slice(0, i);
 }
+
+/** The summary table every reporter ends the script's run with (the plain one and the live view alike). */
+export const scriptSummary = `NODE          STATUS           DURATION  ATTEMPTS  OUTPUTS
+extract       succeeded        5.6s      2/3       rows=120, path="out/students.csv"
+audit         skipped          -         -
+validate      succeeded        1.4s      1         errors=0, warnings=2
+error_report  skipped          -         -
+export        failed           1.5s      -
+export[0]     succeeded        1.2s      1         xml_path="out/return.xml"
+export[1]     failed           1.5s      1
+summary       upstream failed  -         -
+alert         succeeded        490ms     1
+
+✖ run failed in 9.0s: 3 succeeded, 1 failed, 1 upstream failed, 2 skipped
+run directory: runs/20261126T093000Z-3f9a`;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../src/engine/events.js';
 import { createPlainReporter } from '../../../src/report/plain.js';
-import { buildEventScript, scriptAt } from '../../helpers/event-script.js';
+import { buildEventScript, scriptAt, scriptSummary } from '../../helpers/event-script.js';
 
 async function print(events: RunEvent[], opts: { verbose?: boolean; color?: boolean } = {}): Promise<string> {
   let out = '';
@@ -12,21 +12,7 @@ async function print(events: RunEvent[], opts: { verbose?: boolean; color?: bool
   return out;
 }
 
-const summary = `
-NODE          STATUS           DURATION  ATTEMPTS  OUTPUTS
-extract       succeeded        5.6s      2/3       rows=120, path="out/students.csv"
-audit         skipped          -         -
-validate      succeeded        1.4s      1         errors=0, warnings=2
-error_report  skipped          -         -
-export        failed           1.5s      -
-export[0]     succeeded        1.2s      1         xml_path="out/return.xml"
-export[1]     failed           1.5s      1
-summary       upstream failed  -         -
-alert         succeeded        490ms     1
-
-✖ run failed in 9.0s: 3 succeeded, 1 failed, 1 upstream failed, 2 skipped
-run directory: runs/20261126T093000Z-3f9a
-`;
+const summary = `\n${scriptSummary}\n`;
 
 describe('plain reporter', () => {
   it('prints one line per meaningful event, then the summary table', async () => {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../src/engine/events.js';
 import { initialRunState, reduceRunState } from '../../../src/engine/run-state.js';
 import { App } from '../../../src/ui/App.js';
-import { buildEventScript, eventsUntil, scriptAt, scriptStart } from '../../helpers/event-script.js';
+import { buildEventScript, eventsUntil, scriptAt, scriptStart, scriptSummary } from '../../helpers/event-script.js';
 import { FakeStdout } from './fake-stdout.js';
 
 const fold = (events: RunEvent[]) => events.reduce(reduceRunState, initialRunState());
@@ -105,19 +105,7 @@ hesa-return · run 20261126T093000Z-3f9a · 8.7s
 hesa-return · run 20261126T093000Z-3f9a · 9.0s
 3 succeeded · 1 failed · 1 upstream failed · 2 skipped
 
-NODE          STATUS           DURATION  ATTEMPTS  OUTPUTS
-extract       succeeded        5.6s      2/3       rows=120, path="out/students.csv"
-audit         skipped          -         -
-validate      succeeded        1.4s      1         errors=0, warnings=2
-error_report  skipped          -         -
-export        failed           1.5s      -
-export[0]     succeeded        1.2s      1         xml_path="out/return.xml"
-export[1]     failed           1.5s      1
-summary       upstream failed  -         -
-alert         succeeded        490ms     1
-
-✖ run failed in 9.0s: 3 succeeded, 1 failed, 1 upstream failed, 2 skipped
-run directory: runs/20261126T093000Z-3f9a`,
+${scriptSummary}`,
     );
   });
 
