@@ -7,6 +7,7 @@
 Prints one JSON object.
 """
 import asyncio
+import contextlib
 import json
 import statistics
 import sys
@@ -15,17 +16,24 @@ import time
 from jupyter_client.manager import AsyncKernelManager
 
 
-async def run_one(code):
+@contextlib.asynccontextmanager
+async def kernel():
+    """A started python3 kernel's client, ready; the kernel is shut down afterwards."""
     km = AsyncKernelManager(kernel_name="python3")
     await km.start_kernel()
     kc = km.client()
     kc.start_channels()
     try:
         await kc.wait_for_ready(timeout=60)
-        await execute(kc, code)
+        yield kc
     finally:
         kc.stop_channels()
         await km.shutdown_kernel()
+
+
+async def run_one(code):
+    async with kernel() as kc:
+        await execute(kc, code)
 
 
 async def execute(kc, code):
@@ -51,12 +59,7 @@ async def sleep8():
 
 
 async def rtt(n):
-    km = AsyncKernelManager(kernel_name="python3")
-    await km.start_kernel()
-    kc = km.client()
-    kc.start_channels()
-    try:
-        await kc.wait_for_ready(timeout=60)
+    async with kernel() as kc:
         for _ in range(10):  # warm up
             await execute(kc, "pass")
         times = []
@@ -64,9 +67,6 @@ async def rtt(n):
             t = time.perf_counter()
             await execute(kc, f"v{i} = {i}")
             times.append((time.perf_counter() - t) * 1000)
-    finally:
-        kc.stop_channels()
-        await km.shutdown_kernel()
     return {"median_ms": statistics.median(times), "mean_ms": statistics.fmean(times)}
 
 
