@@ -95,16 +95,48 @@ const scenarios = {
     interleave(r, [
       ['chain.flow', () => flowRun('chain.yml', dirs.chain)],
       // papermill is slow here (≈30 s): two rounds of it are enough for a median.
-      ['chain.papermill', () => runMany(Array.from({ length: 10 }, (_, i) => pm(dirs.chain, 'step.ipynb', `chain-${i}.ipynb`, ['-p', 'x', String(i)])), false), r < 2],
-      ['chain.nbconvert', () => runMany(Array.from({ length: 10 }, (_, i) => nbc(dirs.chain, 'step.ipynb', `chain-nbc-${i}.ipynb`)), false), r < 1],
+      [
+        'chain.papermill',
+        () =>
+          runMany(
+            Array.from({ length: 10 }, (_, i) => pm(dirs.chain, 'step.ipynb', `chain-${i}.ipynb`, ['-p', 'x', String(i)])),
+            false,
+          ),
+        r < 2,
+      ],
+      [
+        'chain.nbconvert',
+        () =>
+          runMany(
+            Array.from({ length: 10 }, (_, i) => nbc(dirs.chain, 'step.ipynb', `chain-nbc-${i}.ipynb`)),
+            false,
+          ),
+        r < 1,
+      ],
     ]),
   sleep8: (r) =>
     interleave(r, [
       ['sleep8.flow', () => flowRun('sleep8.yml', dirs.sleep8)],
       ['sleep8.floor', () => run(py, [join(here, 'kernel-floor.py'), 'sleep8'])],
       // papermill has no concurrency of its own: 8 processes at once, as `xargs -P 8` would.
-      ['sleep8.papermill', () => runMany(Array.from({ length: 8 }, (_, i) => pm(dirs.sleep8, 'sleep.ipynb', `sleep-${i}.ipynb`)), true), r < 2],
-      ['sleep8.nbconvert', () => runMany(Array.from({ length: 8 }, (_, i) => nbc(dirs.sleep8, 'sleep.ipynb', `sleep-nbc-${i}.ipynb`)), true), r < 1],
+      [
+        'sleep8.papermill',
+        () =>
+          runMany(
+            Array.from({ length: 8 }, (_, i) => pm(dirs.sleep8, 'sleep.ipynb', `sleep-${i}.ipynb`)),
+            true,
+          ),
+        r < 2,
+      ],
+      [
+        'sleep8.nbconvert',
+        () =>
+          runMany(
+            Array.from({ length: 8 }, (_, i) => nbc(dirs.sleep8, 'sleep.ipynb', `sleep-nbc-${i}.ipynb`)),
+            true,
+          ),
+        r < 1,
+      ],
     ]),
   cells100: (r) =>
     interleave(r, [
@@ -120,7 +152,9 @@ const scenarios = {
     const f = await flowRun('cells100.yml', dirs.cells100, join(work, 'percell-runs'));
     const nbPath = latestNotebook(join(work, 'percell-runs', 'bench-cells100'), 'c.ipynb');
     if (f.code === 0 && nbPath) (extra['percell.flow_ms'] ??= []).push(perCellMs(JSON.parse(readFileSync(nbPath, 'utf8'))));
-    process.stdout.write(`  percell: kernel ${extra['percell.kernel_ms']?.at(-1)?.toFixed(2)} ms, flow ${extra['percell.flow_ms']?.at(-1)?.toFixed(2)} ms\n`);
+    process.stdout.write(
+      `  percell: kernel ${extra['percell.kernel_ms']?.at(-1)?.toFixed(2)} ms, flow ${extra['percell.flow_ms']?.at(-1)?.toFixed(2)} ms\n`,
+    );
   },
   print20mb: (r) =>
     interleave(r, [
@@ -129,21 +163,30 @@ const scenarios = {
         async () => {
           const hwm = join(outDir, 'flow-hwm.txt');
           rmSync(hwm, { force: true });
-          const res = await run('node', ['--import', join(here, 'peak-memory.mjs'), flowMain, 'run', 'print20mb.yml', '--reporter', 'plain', '--runs-dir', runsDir], {
-            cwd: dirs.print20mb,
-            extraEnv: { BENCH_HWM_FILE: hwm },
-          });
+          const res = await run(
+            'node',
+            ['--import', join(here, 'peak-memory.mjs'), flowMain, 'run', 'print20mb.yml', '--reporter', 'plain', '--runs-dir', runsDir],
+            {
+              cwd: dirs.print20mb,
+              extraEnv: { BENCH_HWM_FILE: hwm },
+            },
+          );
           if (existsSync(hwm)) (extra['print20mb.flow_peak_mb'] ??= []).push(Number(readFileSync(hwm, 'utf8')) / 1024);
           return res;
         },
       ],
       ['print20mb.papermill', () => timed(pm(dirs.print20mb, 'print20mb.ipynb', 'print20mb.ipynb'), 'print20mb.papermill_peak_mb')],
-      ['print20mb.nbconvert', () => timed(nbc(dirs.print20mb, 'print20mb.ipynb', 'print20mb-nbc.ipynb'), 'print20mb.nbconvert_peak_mb'), r < 2],
+      [
+        'print20mb.nbconvert',
+        () => timed(nbc(dirs.print20mb, 'print20mb.ipynb', 'print20mb-nbc.ipynb'), 'print20mb.nbconvert_peak_mb'),
+        r < 2,
+      ],
     ]),
   cli: async () => {
     for (let i = 0; i < 5; i++) record('cli.help', await run('node', [flowMain, '--help']));
     for (let i = 0; i < 3; i++) record('cli.validate1000', await run('node', [flowMain, 'validate', join(dirs.wide1000, 'wide1000.yml')]));
-    for (let i = 0; i < 3; i++) record('cli.validate1000b', await run('node', [flowMain, 'validate', join(dirs.wide1000, 'wide1000-block.yml')]));
+    for (let i = 0; i < 3; i++)
+      record('cli.validate1000b', await run('node', [flowMain, 'validate', join(dirs.wide1000, 'wide1000-block.yml')]));
   },
   sched: async () => {
     // Scheduling overhead of runPlan alone, on a fake executor; 10,000 nodes is the target, the
@@ -156,7 +199,9 @@ const scenarios = {
       if (res.code === 0) {
         const j = JSON.parse(res.out);
         (extra[`sched.${n}`] ??= []).push(j.seconds);
-        process.stdout.write(`  sched ${n} nodes: ${j.seconds.toFixed(2)} s (plus ${(res.seconds - j.seconds).toFixed(1)} s to load the workflow)\n`);
+        process.stdout.write(
+          `  sched ${n} nodes: ${j.seconds.toFixed(2)} s (plus ${(res.seconds - j.seconds).toFixed(1)} s to load the workflow)\n`,
+        );
       } else {
         extra[`sched.${n}`] = ['timeout'];
         process.stdout.write(`  sched ${n} nodes: did not finish within ${n >= 10_000 ? 60 : 120} s (workflow loading included)\n`);
@@ -189,7 +234,10 @@ function perCellMs(nb) {
   const starts = nb.cells
     .filter((c) => c.cell_type === 'code' && c.metadata?.papermill?.start_time)
     .map((c) => Date.parse(c.metadata.papermill.start_time));
-  const gaps = starts.slice(1).map((t, i) => t - starts[i]).slice(1); // skip the parameters cell
+  const gaps = starts
+    .slice(1)
+    .map((t, i) => t - starts[i])
+    .slice(1); // skip the parameters cell
   // ISO timestamps carry milliseconds: the median of 98 gaps is good to about a millisecond.
   return median(gaps);
 }
@@ -224,42 +272,109 @@ const rows = [];
 const add = (scenario, flow, ref, refName, r, target, ok) => rows.push({ scenario, flow, ref, refName, r, target, ok });
 if (ONLY.includes('chain')) {
   const r = ratio(med('chain.flow'), med('chain.papermill'));
-  add('10-notebook chain', `${fmt(med('chain.flow'))} (n=${n('chain.flow')})`, `papermill ${fmt(med('chain.papermill'))} (n=${n('chain.papermill')}); nbconvert ${fmt(med('chain.nbconvert'))} (n=${n('chain.nbconvert')})`, 'papermill', r, '≤ 0.30 × papermill', r <= 0.3);
+  add(
+    '10-notebook chain',
+    `${fmt(med('chain.flow'))} (n=${n('chain.flow')})`,
+    `papermill ${fmt(med('chain.papermill'))} (n=${n('chain.papermill')}); nbconvert ${fmt(med('chain.nbconvert'))} (n=${n('chain.nbconvert')})`,
+    'papermill',
+    r,
+    '≤ 0.30 × papermill',
+    r <= 0.3,
+  );
 }
 if (ONLY.includes('sleep8')) {
   const r = ratio(med('sleep8.flow'), med('sleep8.floor'));
-  add('8 × sleep(2), concurrency 8', `${fmt(med('sleep8.flow'))} (n=${n('sleep8.flow')})`, `floor ${fmt(med('sleep8.floor'))} (n=${n('sleep8.floor')}); papermill ×8 in parallel ${fmt(med('sleep8.papermill'))}; nbconvert ×8 ${fmt(med('sleep8.nbconvert'))}`, 'floor', r, '≤ 1.15 × floor', r <= 1.15);
+  add(
+    '8 × sleep(2), concurrency 8',
+    `${fmt(med('sleep8.flow'))} (n=${n('sleep8.flow')})`,
+    `floor ${fmt(med('sleep8.floor'))} (n=${n('sleep8.floor')}); papermill ×8 in parallel ${fmt(med('sleep8.papermill'))}; nbconvert ×8 ${fmt(med('sleep8.nbconvert'))}`,
+    'floor',
+    r,
+    '≤ 1.15 × floor',
+    r <= 1.15,
+  );
 }
 if (ONLY.includes('cells100')) {
   const r = ratio(med('cells100.flow'), med('cells100.papermill'));
-  add('100 trivial cells', `${fmt(med('cells100.flow'))} (n=${n('cells100.flow')})`, `papermill ${fmt(med('cells100.papermill'))}; nbconvert ${fmt(med('cells100.nbconvert'))}`, 'papermill', r, '≤ 0.50 × papermill', r <= 0.5);
+  add(
+    '100 trivial cells',
+    `${fmt(med('cells100.flow'))} (n=${n('cells100.flow')})`,
+    `papermill ${fmt(med('cells100.papermill'))}; nbconvert ${fmt(med('cells100.nbconvert'))}`,
+    'papermill',
+    r,
+    '≤ 0.50 × papermill',
+    r <= 0.5,
+  );
 }
 if (ONLY.includes('percell')) {
   const d = med('percell.flow_ms') - med('percell.kernel_ms');
-  add('per-cell overhead', `${fmt(med('percell.flow_ms'), ' ms')} per cell`, `kernel round trip ${fmt(med('percell.kernel_ms'), ' ms')} (jupyter_client)`, 'kernel', NaN, '≤ kernel + 2 ms', d <= 2);
+  add(
+    'per-cell overhead',
+    `${fmt(med('percell.flow_ms'), ' ms')} per cell`,
+    `kernel round trip ${fmt(med('percell.kernel_ms'), ' ms')} (jupyter_client)`,
+    'kernel',
+    NaN,
+    '≤ kernel + 2 ms',
+    d <= 2,
+  );
   rows.at(-1).note = `flow − kernel = ${fmt(d, ' ms')}`;
 }
 if (ONLY.includes('print20mb')) {
   const r = ratio(med('print20mb.flow'), med('print20mb.papermill'));
   const mem = med('print20mb.flow_peak_mb');
-  add('prints 20 MB: time', `${fmt(med('print20mb.flow'))}`, `papermill ${fmt(med('print20mb.papermill'))}; nbconvert ${fmt(med('print20mb.nbconvert'))}`, 'papermill', r, '≤ 1.0 × papermill', r <= 1);
-  add('prints 20 MB: peak memory', `${fmt(mem, ' MB', 0)} (flow process)`, `papermill ${fmt(med('print20mb.papermill_peak_mb'), ' MB', 0)}; nbconvert ${fmt(med('print20mb.nbconvert_peak_mb'), ' MB', 0)} (max RSS)`, '', NaN, '≤ 250 MB', mem <= 250);
+  add(
+    'prints 20 MB: time',
+    `${fmt(med('print20mb.flow'))}`,
+    `papermill ${fmt(med('print20mb.papermill'))}; nbconvert ${fmt(med('print20mb.nbconvert'))}`,
+    'papermill',
+    r,
+    '≤ 1.0 × papermill',
+    r <= 1,
+  );
+  add(
+    'prints 20 MB: peak memory',
+    `${fmt(mem, ' MB', 0)} (flow process)`,
+    `papermill ${fmt(med('print20mb.papermill_peak_mb'), ' MB', 0)}; nbconvert ${fmt(med('print20mb.nbconvert_peak_mb'), ' MB', 0)} (max RSS)`,
+    '',
+    NaN,
+    '≤ 250 MB',
+    mem <= 250,
+  );
 }
 if (ONLY.includes('cli')) {
   add('`flow --help`', fmt(med('cli.help') * 1000, ' ms', 0), '', '', NaN, '≤ 300 ms', med('cli.help') <= 0.3);
   add('`flow validate`, 1,000 nodes', fmt(med('cli.validate1000')), '', '', NaN, '≤ 1 s', med('cli.validate1000') <= 1);
-  add('`flow validate`, 1,000 nodes, block style with expressions', fmt(med('cli.validate1000b')), '', '', NaN, '≤ 1 s', med('cli.validate1000b') <= 1);
+  add(
+    '`flow validate`, 1,000 nodes, block style with expressions',
+    fmt(med('cli.validate1000b')),
+    '',
+    '',
+    NaN,
+    '≤ 1 s',
+    med('cli.validate1000b') <= 1,
+  );
 }
 if (ONLY.includes('sched')) {
   const s10k = extra['sched.10000']?.[0];
   const ok = typeof s10k === 'number' ? s10k <= 2 : false;
-  add('scheduling 10,000 nodes (fake executor)', typeof s10k === 'number' ? fmt(s10k) : 'did not finish in 60 s', `1,000 nodes ${fmt(med('sched.1000'))}; 2,000 nodes ${fmt(med('sched.2000'))}`, '', NaN, '≤ 2 s', ok);
+  add(
+    'scheduling 10,000 nodes (fake executor)',
+    typeof s10k === 'number' ? fmt(s10k) : 'did not finish in 60 s',
+    `1,000 nodes ${fmt(med('sched.1000'))}; 2,000 nodes ${fmt(med('sched.2000'))}`,
+    '',
+    NaN,
+    '≤ 2 s',
+    ok,
+  );
 }
 
 const table = [
   '| scenario | flow | reference (same run) | ratio | target | |',
   '|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.scenario} | ${r.flow} | ${r.ref} | ${Number.isFinite(r.r) ? `${r.r.toFixed(2)} × ${r.refName}` : (r.note ?? '')} | ${r.target} | ${verdict(r.ok)} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.scenario} | ${r.flow} | ${r.ref} | ${Number.isFinite(r.r) ? `${r.r.toFixed(2)} × ${r.refName}` : (r.note ?? '')} | ${r.target} | ${verdict(r.ok)} |`,
+  ),
 ].join('\n');
 
 const versions = await pyVersions();
@@ -267,7 +382,9 @@ const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const machine = [
   `- ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${release()}`,
   `- Node ${process.version}; ${versions}`,
-  `- load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(', ')} (the machine is shared: other work ran alongside)`,
+  `- load average at the end: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ')} (the machine is shared: other work ran alongside)`,
   `- ${ROUNDS} interleaved rounds (papermill's chain and 8 × sleep: 2 of them; nbconvert's: 1); medians; the whole run took ${(elapsed / 60).toFixed(1)} min`,
 ].join('\n');
 

@@ -11,12 +11,12 @@ function code(id, source, tags) {
 function notebook(name, sources, paramsSource) {
   const cells = [];
   if (paramsSource !== undefined) cells.push(code(`${name}-p`, paramsSource, ['parameters']));
-  sources.forEach((s, i) => cells.push(code(`${name}-${i}`, s)));
+  for (const [i, s] of sources.entries()) cells.push(code(`${name}-${i}`, s));
   return { cells, metadata: { kernelspec: KERNELSPEC, language_info: { name: 'python' } }, nbformat: 4, nbformat_minor: 5 };
 }
 
 function write(path, value) {
-  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value, null, 1) + '\n');
+  writeFileSync(path, typeof value === 'string' ? value : `${JSON.stringify(value, null, 1)}\n`);
 }
 
 /**
@@ -55,14 +55,25 @@ export function writeScenarios(root) {
 
   // 100 trivial cells.
   const cells100 = mk('cells100');
-  write(join(cells100, 'cells100.ipynb'), notebook('c100', Array.from({ length: 100 }, (_, i) => `v${i} = ${i}`), 'seed = 0'));
+  write(
+    join(cells100, 'cells100.ipynb'),
+    notebook(
+      'c100',
+      Array.from({ length: 100 }, (_, i) => `v${i} = ${i}`),
+      'seed = 0',
+    ),
+  );
   write(join(cells100, 'cells100.yml'), 'name: bench-cells100\nnodes:\n  c: { notebook: cells100.ipynb }\n');
 
   // 20 MB of stdout in one cell (200,000 lines of 100 bytes).
   const big = mk('print20mb');
   write(
     join(big, 'print20mb.ipynb'),
-    notebook('p20', ['import sys\nline = "x" * 99 + "\\n"\nfor _ in range(200_000):\n    sys.stdout.write(line)', 'print("done")'], 'n = 0'),
+    notebook(
+      'p20',
+      ['import sys\nline = "x" * 99 + "\\n"\nfor _ in range(200_000):\n    sys.stdout.write(line)', 'print("done")'],
+      'n = 0',
+    ),
   );
   write(join(big, 'print20mb.yml'), 'name: bench-print20mb\nnodes:\n  p: { notebook: print20mb.ipynb }\n');
 

@@ -47,4 +47,4 @@ const summary = await runPlan(plan, {
 await ledger?.close();
 const seconds = (performance.now() - t) / 1000;
 const ok = Object.values(summary.nodes).filter((n) => n.status === 'succeeded').length;
-process.stdout.write(JSON.stringify({ seconds, nodes: N, succeeded: ok, events, ...(withLedger && { ledger: true }) }) + '\n');
+process.stdout.write(`${JSON.stringify({ seconds, nodes: N, succeeded: ok, events, ...(withLedger && { ledger: true }) })}\n`);

@@ -55,7 +55,7 @@ const check = spawnSync(join(venv, isWin ? 'Scripts/jupyter.exe' : 'bin/jupyter'
   encoding: 'utf8',
 });
 if (check.status !== 0) {
-  console.error('setup failed: jupyter server does not run from .venv:\n' + (check.stderr || ''));
+  console.error(`setup failed: jupyter server does not run from .venv:\n${check.stderr || ''}`);
   process.exit(1);
 }
 console.log(`jupyter_server ${check.stdout.trim()} in .venv`);

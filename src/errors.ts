@@ -45,7 +45,12 @@ export class FlowError extends Error {
 export class WorkflowError extends FlowError {
   override readonly exitCode = ExitCode.invalid;
   constructor(readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n'));
+    super(
+      diagnostics
+        .filter((d) => d.severity === 'error')
+        .map(formatDiagnostic)
+        .join('\n'),
+    );
     this.name = 'WorkflowError';
   }
 }
@@ -53,7 +58,10 @@ export class WorkflowError extends FlowError {
 /** Wrong command-line use, or an input file that is not what it should be. */
 export class UsageError extends FlowError {
   override readonly exitCode = ExitCode.invalid;
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(hint ? `${message} — ${hint}` : message);
     this.name = 'UsageError';
   }
@@ -65,7 +73,11 @@ export class UsageError extends FlowError {
 /** The Jupyter server could not be found, started or reached: the infrastructure failed. */
 export class JupyterServerError extends FlowError {
   override readonly exitCode = ExitCode.nodeFailed;
-  constructor(message: string, readonly hint?: string, readonly log?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+    readonly log?: string,
+  ) {
     super(hint ? `${message}\n  ${hint}` : message);
     this.name = 'JupyterServerError';
   }
@@ -74,7 +86,10 @@ export class JupyterServerError extends FlowError {
 /** A kernel could not be started or talked to. */
 export class KernelError extends FlowError {
   override readonly exitCode = ExitCode.nodeFailed;
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(hint ? `${message}\n  ${hint}` : message);
     this.name = 'KernelError';
   }

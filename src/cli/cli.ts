@@ -1,14 +1,14 @@
 // flow's command line: yargs wiring only; every command's work lives in its own module.
 import yargs from 'yargs';
 import { createRequire } from 'node:module';
-import { commands } from './commands/index.js';
+import { withCommands } from './commands/index.js';
 import { UsageError } from '../errors.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
 
 export async function main(argv: string[]): Promise<void> {
-  let parser = yargs(argv)
+  const parser = yargs(argv)
     .scriptName('flow')
     .usage('$0 <command> [options]\n\nRun a workflow of Jupyter notebooks as a DAG.')
     .version(version)
@@ -24,6 +24,5 @@ export async function main(argv: string[]): Promise<void> {
       // Thrown, not exited: a server the entry point started is stopped on the way out.
       throw new UsageError(msg, 'see flow --help');
     });
-  for (const c of commands) parser = parser.command(c);
-  await parser.parseAsync();
+  await withCommands(parser).parseAsync();
 }

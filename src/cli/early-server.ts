@@ -49,7 +49,10 @@ export function startServer(args: JupyterArgs): EarlyServer {
     prelaunch: (kernelName, cwd) => prelaunch.request(kernelName, cwd),
     stop: async () => {
       ac.abort();
-      await server.then((s) => s.stop(), () => undefined);
+      await server.then(
+        (s) => s.stop(),
+        () => undefined,
+      );
     },
   };
 }
@@ -64,9 +67,16 @@ const stopping: Promise<void>[] = [];
 
 /** Options after which a command starts no server, or not an embedded one. */
 const NO_EMBEDDED_SERVER = new Set([
-  '-h', '--help', '-V', '--version',
-  '--dry-run', '--dryRun', '--prepare-only', '--prepareOnly',
-  '--server-url', '--serverUrl',
+  '-h',
+  '--help',
+  '-V',
+  '--version',
+  '--dry-run',
+  '--dryRun',
+  '--prepare-only',
+  '--prepareOnly',
+  '--server-url',
+  '--serverUrl',
 ]);
 
 /**

@@ -18,7 +18,11 @@ export function defaultOutputPath(input: string): string {
   return join(dirname(input), `${basename(input, ext)}.out${ext || '.ipynb'}`);
 }
 
-export async function runExec(args: ExecArgs, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function runExec(
+  args: ExecArgs,
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   const input = resolve(args.input);
   const output = resolve(args.output ?? defaultOutputPath(input));
   const params = collectCliParams({
@@ -44,7 +48,9 @@ export async function runExec(args: ExecArgs, out: NodeJS.WritableStream = proce
     early?.prelaunch(kernelName, cwd);
     const server = await early?.server;
     if (server) await checkKernelExists(server, kernelName, args.kernel !== undefined);
-    const pool = server ? new KernelPool({ endpoint: server, embedded: server.embedded, startTimeoutMs: (args.startTimeout ?? 60) * 1000 }) : undefined;
+    const pool = server
+      ? new KernelPool({ endpoint: server, embedded: server.embedded, startTimeoutMs: (args.startTimeout ?? 60) * 1000 })
+      : undefined;
     const timeout = args.executionTimeout ?? args.cellTimeout;
     const result = await executeNotebook({
       inputPath: input,

@@ -50,7 +50,10 @@ export async function executeRun(o: ExecuteRunOptions): Promise<number> {
   const interrupts = trapInterrupts(onFirst, (sig, code) => {
     // Best effort: the process exits right after, whatever happens here.
     try {
-      ledger?.abandonSync(code, `a second ${sig} stopped flow at once, before it had stopped the running kernels and saved their notebooks a last time`);
+      ledger?.abandonSync(
+        code,
+        `a second ${sig} stopped flow at once, before it had stopped the running kernels and saved their notebooks a last time`,
+      );
     } catch {
       // nothing more can be done
     }
@@ -108,7 +111,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<number> {
       // server's stop ends every kernel of an embedded server anyway.
       await settleWithin(executor.close?.(), EXECUTOR_CLOSE_MS);
       await record.close();
-      await writeFile(join(runDir, 'jupyter-server.log'), o.serverLog.join('\n') + '\n').catch(() => undefined);
+      await writeFile(join(runDir, 'jupyter-server.log'), `${o.serverLog.join('\n')}\n`).catch(() => undefined);
     }
   } finally {
     // Closing writes the JUnit file and leaves the live view's final frame; also when the run
@@ -149,7 +152,12 @@ function reusedNotebooks(dir: string, plan: Plan, id: string): string[] {
  * node_finished gets its copied notebook here (`flow show`, run.json); a matrix node's copies
  * go first in one node_finished per instance, as when its instances ran.
  */
-export function withCarriedNotebooks(runDir: string, plan: Plan, reuse: Record<string, ReusedNode>, emit: (ev: RunEvent) => void): (ev: RunEvent) => void {
+export function withCarriedNotebooks(
+  runDir: string,
+  plan: Plan,
+  reuse: Record<string, ReusedNode>,
+  emit: (ev: RunEvent) => void,
+): (ev: RunEvent) => void {
   return (ev) => {
     if (ev.type !== 'node_finished' || !ev.reused || ev.instance !== undefined || ev.notebookPath || !reuse[ev.node]) return emit(ev);
     const files = reusedNotebooks(runDir, plan, ev.node);

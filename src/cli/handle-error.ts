@@ -6,7 +6,9 @@ export function handleError(err: unknown, write: (s: string) => void = (s) => pr
   if (err instanceof WorkflowError) {
     for (const d of err.diagnostics) write(`${formatDiagnostic(d)}\n`);
     const errors = err.diagnostics.filter((d) => d.severity === 'error').length;
-    write(`${errors} error${errors === 1 ? '' : 's'} in the workflow; fix ${errors === 1 ? 'it' : 'them'} and try again (flow validate checks without running)\n`);
+    write(
+      `${errors} error${errors === 1 ? '' : 's'} in the workflow; fix ${errors === 1 ? 'it' : 'them'} and try again (flow validate checks without running)\n`,
+    );
     return err.exitCode;
   }
   if (err instanceof FlowError) {

@@ -16,5 +16,7 @@ export function withReportOptions<T>(y: Argv<T>): Argv<T & ReportArgs> {
       group: 'Output:',
     })
     .option('junit', { type: 'string', describe: 'Also write JUnit XML (a testcase per node) to FILE', group: 'Output:' })
-    .option('verbose', { alias: 'v', type: 'boolean', describe: 'Show what running cells print', group: 'Output:' }) as Argv<T & ReportArgs>;
+    .option('verbose', { alias: 'v', type: 'boolean', describe: 'Show what running cells print', group: 'Output:' }) as Argv<
+    T & ReportArgs
+  >;
 }

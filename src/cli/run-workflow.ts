@@ -51,7 +51,9 @@ export async function runWorkflowCommand(args: RunArgs): Promise<number> {
       // The same check as a real run: an unknown --only/--from node is a usage error.
       const selected = selectNodes(plan, args.only, args.from);
       const selectedBy = args.only?.length ? `--only ${args.only.join(' ')}` : `--from ${args.from}`;
-      process.stdout.write(formatDryRun(plan, describePlanRun(plan, params, { evaluateCondition, renderTemplate }), { params, selected, selectedBy }));
+      process.stdout.write(
+        formatDryRun(plan, describePlanRun(plan, params, { evaluateCondition, renderTemplate }), { params, selected, selectedBy }),
+      );
       return ExitCode.ok;
     }
     prelaunchFirstNodes(plan, args, early!.prelaunch);
@@ -100,7 +102,9 @@ export async function resumeCommand(args: ResumeArgs): Promise<number> {
     return ExitCode.invalid;
   }
   for (const name of defaulted) {
-    process.stderr.write(`warning: param "${name}" is new to the workflow since run ${record.runId}: the resumed run uses its default, ${showValue(params[name])}\n`);
+    process.stderr.write(
+      `warning: param "${name}" is new to the workflow since run ${record.runId}: the resumed run uses its default, ${showValue(params[name])}\n`,
+    );
   }
   if (reasons.length > 0 && !args.force) {
     process.stderr.write(

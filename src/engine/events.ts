@@ -13,13 +13,7 @@ export type NodeStatus =
   | 'upstream_failed'
   | 'cancelled';
 
-export const terminalStatuses: ReadonlySet<NodeStatus> = new Set([
-  'succeeded',
-  'failed',
-  'skipped',
-  'upstream_failed',
-  'cancelled',
-]);
+export const terminalStatuses: ReadonlySet<NodeStatus> = new Set(['succeeded', 'failed', 'skipped', 'upstream_failed', 'cancelled']);
 
 /** Why a node was skipped, as data a person can read. */
 export type SkipReason =

@@ -22,9 +22,7 @@ export type AttemptProgress =
   | { kind: 'cell_finished'; cell: number; total: number; ok: boolean }
   | { kind: 'output'; stream: 'stdout' | 'stderr'; text: string };
 
-export type AttemptResult =
-  | { ok: true; outputs: Record<string, unknown> }
-  | { ok: false; error: NodeError; cancelled?: boolean };
+export type AttemptResult = { ok: true; outputs: Record<string, unknown> } | { ok: false; error: NodeError; cancelled?: boolean };
 
 export interface Executor {
   execute(req: AttemptRequest): Promise<AttemptResult>;

@@ -68,6 +68,9 @@ async function runMatrix(rc: RunContext, node: NodeSpec, params: Record<string, 
   if (failed) return { status: 'failed', error: failed.error, attempts, startedAt };
   const cancelled = outcomes.find((o) => o.status === 'cancelled');
   if (cancelled) return { status: 'cancelled', error: cancelled.error, attempts, startedAt };
-  const outputs = collectMatrixOutputs(Object.keys(node.outputs), outcomes.map((o) => o.outputs));
+  const outputs = collectMatrixOutputs(
+    Object.keys(node.outputs),
+    outcomes.map((o) => o.outputs),
+  );
   return { status: 'succeeded', outputs, attempts, startedAt };
 }

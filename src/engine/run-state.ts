@@ -134,13 +134,7 @@ function reduce(state: RunState, ev: RunEvent, inPlace: boolean): RunState {
   }
 }
 
-function updateNode(
-  state: RunState,
-  id: string,
-  instance: number | undefined,
-  f: (n: NodeState) => NodeState,
-  inPlace: boolean,
-): RunState {
+function updateNode(state: RunState, id: string, instance: number | undefined, f: (n: NodeState) => NodeState, inPlace: boolean): RunState {
   const node = state.nodes[id] ?? newNode(id, '');
   let next: NodeState;
   if (instance === undefined) {
@@ -240,11 +234,7 @@ function reduceNode(n: NodeState, ev: NodeEvent): NodeState {
  * end mid-line (the line stays open for the next chunk), and progress bars such as tqdm
  * redraw a line with '\r': what follows the last '\r' replaces the line, as a terminal shows it.
  */
-function appendOutput(
-  previous: string[],
-  open: boolean,
-  text: string,
-): { lastOutput: string[]; outputOpen: boolean } {
+function appendOutput(previous: string[], open: boolean, text: string): { lastOutput: string[]; outputOpen: boolean } {
   const lines = [...previous];
   const segments = text.replace(/\r\n/g, '\n').split('\n');
   let outputOpen = false;

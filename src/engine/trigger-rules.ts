@@ -12,9 +12,7 @@ export interface Edge {
   branch?: Extract<SkipReason, { kind: 'branch_not_taken' }>;
 }
 
-export type TriggerOutcome =
-  | { run: true }
-  | { run: false; status: 'skipped' | 'upstream_failed' | 'cancelled'; skip?: SkipReason };
+export type TriggerOutcome = { run: true } | { run: false; status: 'skipped' | 'upstream_failed' | 'cancelled'; skip?: SkipReason };
 
 /**
  * Decides by `rule` over the incoming edges. A node without edges always runs (as in Airflow);

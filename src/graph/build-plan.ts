@@ -85,7 +85,7 @@ function topologicalOrder(
 ): string[] {
   const waiting = ids.map((id) => upstream[id]!.length);
   const ready = new MinHeap();
-  waiting.forEach((w, i) => w === 0 && ready.push(i));
+  for (const [i, w] of waiting.entries()) if (w === 0) ready.push(i);
   const order: string[] = [];
   while (ready.size > 0) {
     const next = ids[ready.pop()]!;

@@ -14,9 +14,7 @@ interface Edge {
 
 function edges(plan: Plan): Edge[] {
   const g = workflowGraph(plan.workflow);
-  return plan.order.flatMap((to) =>
-    plan.upstream[to]!.map((from) => ({ from, to, label: g.edge(from, to) as EdgeLabel })),
-  );
+  return plan.order.flatMap((to) => plan.upstream[to]!.map((from) => ({ from, to, label: g.edge(from, to) as EdgeLabel })));
 }
 
 const branchText = (l: EdgeLabel): string | undefined =>

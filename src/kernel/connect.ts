@@ -31,13 +31,14 @@ export async function connectJupyter(opts: ConnectOptions = {}): Promise<Jupyter
     }
     const token = env.JUPYTER_TOKEN ?? '';
     const baseUrl = url.toString().replace(/\/$/, '');
-    const res = await fetch(`${baseUrl}/api/status`, { headers: token ? { Authorization: `token ${token}` } : {} }).catch(
-      (err: Error) => {
-        throw new JupyterServerError(`cannot reach the Jupyter server at ${baseUrl}: ${err.message}`);
-      },
-    );
+    const res = await fetch(`${baseUrl}/api/status`, { headers: token ? { Authorization: `token ${token}` } : {} }).catch((err: Error) => {
+      throw new JupyterServerError(`cannot reach the Jupyter server at ${baseUrl}: ${err.message}`);
+    });
     if (res.status === 403 || res.status === 401) {
-      throw new JupyterServerError(`the Jupyter server at ${baseUrl} refused the token (HTTP ${res.status})`, 'set JUPYTER_TOKEN to its token');
+      throw new JupyterServerError(
+        `the Jupyter server at ${baseUrl} refused the token (HTTP ${res.status})`,
+        'set JUPYTER_TOKEN to its token',
+      );
     }
     if (!res.ok) throw new JupyterServerError(`the Jupyter server at ${baseUrl} answered HTTP ${res.status} to /api/status`);
     return { baseUrl, token, embedded: false, stop: async () => {} };

@@ -5,13 +5,7 @@ import type { NodeError } from '../engine/events.js';
 import { hasTag } from '../notebook/cells.js';
 import { injectParameters } from '../notebook/inject-parameters.js';
 import { CellOutputs, DisplayIndex } from '../notebook/output-buffer.js';
-import {
-  addErrorBanner,
-  finishCell,
-  papermillTime,
-  startCell,
-  startNotebookMetadata,
-} from '../notebook/papermill-metadata.js';
+import { addErrorBanner, finishCell, papermillTime, startCell, startNotebookMetadata } from '../notebook/papermill-metadata.js';
 import { readNotebook, notebookKernel } from '../notebook/read-notebook.js';
 import { checkOutputType, collectScraps, outputsProbeCode, parseOutputsProbe } from '../notebook/scrapbook.js';
 import type { Cell, CodeCell, ErrorOutput, Notebook } from '../notebook/types.js';
@@ -133,12 +127,7 @@ interface CellsRun {
   failedCell?: CodeCell;
 }
 
-async function runCells(
-  nb: Notebook,
-  session: KernelSession,
-  opts: ExecuteNotebookOptions,
-  save: () => void,
-): Promise<CellsRun> {
+async function runCells(nb: Notebook, session: KernelSession, opts: ExecuteNotebookOptions, save: () => void): Promise<CellsRun> {
   const deadline = opts.timeoutMs !== undefined ? Date.now() + opts.timeoutMs : undefined;
   const displays = new DisplayIndex();
   const total = nb.cells.filter((c) => c.cell_type === 'code').length;
@@ -286,7 +275,12 @@ async function readDeclaredOutputs(
       Object.assign(values, probe.values);
       for (const [name, why] of Object.entries(probe.errors)) {
         const evalue = `output "${name}" could not be read from the kernel: ${why}`;
-        return { ok: false, cancelled: false, notebook: nb, error: { errorClass: 'error', message: evalue, ename: 'OutputTypeError', evalue } };
+        return {
+          ok: false,
+          cancelled: false,
+          notebook: nb,
+          error: { errorClass: 'error', message: evalue, ename: 'OutputTypeError', evalue },
+        };
       }
     }
   }
@@ -298,7 +292,12 @@ async function readDeclaredOutputs(
     }
     const problem = checkOutputType(name, values[name], type);
     if (problem) {
-      return { ok: false, cancelled: false, notebook: nb, error: { errorClass: 'error', message: problem, ename: 'OutputTypeError', evalue: problem } };
+      return {
+        ok: false,
+        cancelled: false,
+        notebook: nb,
+        error: { errorClass: 'error', message: problem, ename: 'OutputTypeError', evalue: problem },
+      };
     }
     outputs[name] = values[name];
   }

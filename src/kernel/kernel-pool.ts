@@ -110,7 +110,12 @@ export class KernelPool {
   }
 
   private retire(kernel: Promise<KernelSession>): void {
-    this.track(kernel.then((k) => k.shutdown(), () => undefined));
+    this.track(
+      kernel.then(
+        (k) => k.shutdown(),
+        () => undefined,
+      ),
+    );
   }
 
   private track(p: Promise<void>): void {

@@ -107,11 +107,19 @@ export class KernelSession {
         waitConnected(connection).then(() => connection.requestKernelInfo()),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new KernelError(`kernel "${name}" did not start within ${formatSeconds(timeoutMs)}`, 'raise --start-timeout, or check the kernel with `jupyter kernelspec list`')),
+            () =>
+              reject(
+                new KernelError(
+                  `kernel "${name}" did not start within ${formatSeconds(timeoutMs)}`,
+                  'raise --start-timeout, or check the kernel with `jupyter kernelspec list`',
+                ),
+              ),
             timeoutMs,
           );
         }),
-        new Promise<never>((_, reject) => session.deathListeners.add((why) => reject(new KernelError(`kernel "${name}" failed to start: ${why}`)))),
+        new Promise<never>((_, reject) =>
+          session.deathListeners.add((why) => reject(new KernelError(`kernel "${name}" failed to start: ${why}`))),
+        ),
       ]);
       const content = reply?.content as KernelMessage.IInfoReply | undefined;
       if (content?.language_info) session.languageInfo = content.language_info as { name: string };
@@ -158,7 +166,11 @@ export class KernelSession {
     // update from a later cell would be lost. Every iopub message passes the connection's signal.
     const requestId = future.msg.header.msg_id;
     const onConnectionIOPub = (_: unknown, msg: KernelMessage.IIOPubMessage) => {
-      if (msg.header.msg_type === 'update_display_data' && msg.parent_header && (msg.parent_header as { msg_id?: string }).msg_id === requestId) {
+      if (
+        msg.header.msg_type === 'update_display_data' &&
+        msg.parent_header &&
+        (msg.parent_header as { msg_id?: string }).msg_id === requestId
+      ) {
         opts.onIOPub?.('update_display_data', msg.content as Record<string, unknown>);
       }
     };

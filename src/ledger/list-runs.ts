@@ -49,7 +49,10 @@ export async function listRuns(runsDir: string, workflow?: string): Promise<RunL
 async function subdirs(dir: string): Promise<string[]> {
   try {
     const dirents = await readdir(dir, { withFileTypes: true });
-    return dirents.filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    return dirents
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;

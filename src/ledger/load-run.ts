@@ -20,7 +20,10 @@ export async function loadRun(runIdOrDir: string, runsDir: string): Promise<RunR
   }
   if (matches.length > 1) {
     const names = matches.slice(0, 5).map((r) => `${r.workflow}/${r.runId}`);
-    throw new UsageError(`"${runIdOrDir}" matches ${matches.length} runs: ${names.join(', ')}`, 'give more of the run id, or the run directory');
+    throw new UsageError(
+      `"${runIdOrDir}" matches ${matches.length} runs: ${names.join(', ')}`,
+      'give more of the run id, or the run directory',
+    );
   }
   return withDir(await readRunRecord(matches[0].runDir), matches[0].runDir);
 }

@@ -18,12 +18,7 @@ export function attemptNotebookPath(runDir: string, node: string, attempt: numbe
  * final path. Returns the attempt's path (a missing notebook, e.g. the kernel never started,
  * is not an error).
  */
-export async function archiveAttemptNotebook(
-  runDir: string,
-  node: string,
-  attempt: number,
-  instance?: number,
-): Promise<string> {
+export async function archiveAttemptNotebook(runDir: string, node: string, attempt: number, instance?: number): Promise<string> {
   const to = attemptNotebookPath(runDir, node, attempt, instance);
   try {
     await rename(finalNotebookPath(runDir, node, instance), to);

@@ -2,7 +2,10 @@
 import { randomBytes } from 'node:crypto';
 
 export function createRunId(at: Date = new Date(), random: () => string = () => randomBytes(2).toString('hex')): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   return `${stamp}-${random()}`;
 }
 

@@ -84,7 +84,8 @@ export class RunLedger {
       workflowHash: this.workflow.hash,
       workflowSnapshot: this.snapshot,
       updatedAt: new Date().toISOString(),
-      pid: process.pid, host: hostname(), // `flow runs` tells a killed run from a running one
+      pid: process.pid,
+      host: hostname(), // `flow runs` tells a killed run from a running one
     };
   }
 
@@ -122,7 +123,14 @@ export class RunLedger {
     let state = reduceRunStateInPlace(this.runState, { type: 'log', at, level: 'warn', message: reason });
     for (const node of Object.values(state.nodes)) {
       if (terminalStatuses.has(node.status)) continue;
-      state = reduceRunStateInPlace(state, { type: 'node_finished', at, node: node.id, status: 'cancelled', attempts: node.attempts.length, durationMs: 0 });
+      state = reduceRunStateInPlace(state, {
+        type: 'node_finished',
+        at,
+        node: node.id,
+        status: 'cancelled',
+        attempts: node.attempts.length,
+        durationMs: 0,
+      });
     }
     const startedMs = Date.parse(state.startedAt);
     const durationMs = Number.isNaN(startedMs) ? 0 : Date.now() - startedMs;

@@ -28,21 +28,23 @@ export interface WorkflowSnapshot {
 
 export async function snapshotWorkflow(workflow: Workflow): Promise<WorkflowSnapshot> {
   const entries = await Promise.all(
-    Object.values(workflow.nodes).map(async (n): Promise<[string, NodeSnapshot]> => [
-      n.id,
-      {
-        notebook: n.notebook,
-        notebookAsWritten: n.notebookAsWritten,
-        notebookHash: await hashFile(n.notebook),
-        needs: [...n.needs],
-        next: n.next.map((b) => (b.when ? { when: b.when.source, goto: b.goto } : { goto: b.goto })),
-        params: { ...n.params },
-        outputs: { ...n.outputs },
-        if: n.if?.source,
-        runIf: n.runIf,
-        matrix: n.matrix ? Object.fromEntries(Object.entries(n.matrix.axes).map(([k, v]) => [k, [...v]])) : undefined,
-      },
-    ]),
+    Object.values(workflow.nodes).map(
+      async (n): Promise<[string, NodeSnapshot]> => [
+        n.id,
+        {
+          notebook: n.notebook,
+          notebookAsWritten: n.notebookAsWritten,
+          notebookHash: await hashFile(n.notebook),
+          needs: [...n.needs],
+          next: n.next.map((b) => (b.when ? { when: b.when.source, goto: b.goto } : { goto: b.goto })),
+          params: { ...n.params },
+          outputs: { ...n.outputs },
+          if: n.if?.source,
+          runIf: n.runIf,
+          matrix: n.matrix ? Object.fromEntries(Object.entries(n.matrix.axes).map(([k, v]) => [k, [...v]])) : undefined,
+        },
+      ],
+    ),
   );
   return { name: workflow.name, file: workflow.file, hash: workflow.hash, nodes: Object.fromEntries(entries) };
 }
@@ -50,7 +52,9 @@ export async function snapshotWorkflow(workflow: Workflow): Promise<WorkflowSnap
 /** sha256 hex of a file, or undefined when it cannot be read. */
 export async function hashFile(path: string): Promise<string | undefined> {
   try {
-    return createHash('sha256').update(await readFile(path)).digest('hex');
+    return createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex');
   } catch {
     return undefined;
   }

@@ -5,8 +5,7 @@ import type { Notebook } from './types.js';
 /** The tag papermill puts on both marker cells; it removes them before a re-run. */
 export const ERROR_MARKER_TAG = 'papermill-error-cell-tag';
 
-const ERROR_STYLE =
-  'style="color:red; font-family:Helvetica Neue, Helvetica, Arial, sans-serif; font-size:2em;"';
+const ERROR_STYLE = 'style="color:red; font-family:Helvetica Neue, Helvetica, Arial, sans-serif; font-size:2em;"';
 
 /** Papermill's exact markdown, so that tools and people looking for it find it. */
 export function errorBannerSource(executionCount: number | null): string {
@@ -15,10 +14,7 @@ export function errorBannerSource(executionCount: number | null): string {
   return `<span ${ERROR_STYLE}>An Exception was encountered at '<a href="#papermill-error-cell">In [${n}]</a>'.</span>`;
 }
 
-export const ERROR_ANCHOR_SOURCE =
-  `<span id="papermill-error-cell" ${ERROR_STYLE}>` +
-  'Execution using papermill encountered an exception here and stopped:' +
-  '</span>';
+export const ERROR_ANCHOR_SOURCE = `<span id="papermill-error-cell" ${ERROR_STYLE}>Execution using papermill encountered an exception here and stopped:</span>`;
 
 /**
  * Inserts papermill's two marker cells, in place: the anchor just before cell

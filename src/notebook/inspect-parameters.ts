@@ -74,12 +74,12 @@ export function formatParameterHelp(displayPath: string, nb: Notebook): string {
   const out = [`Parameters inferred for notebook '${displayPath}':`];
   if (findTaggedCell(nb, 'parameters') < 0) {
     out.push('', "  No cell tagged 'parameters'");
-    return out.join('\n') + '\n';
+    return `${out.join('\n')}\n`;
   }
   const language = notebookKernel(nb).language;
   if (language.toLowerCase() !== 'python') {
     out.push('', `  flow cannot infer the parameters of ${language} notebooks (only Python).`);
-    return out.join('\n') + '\n';
+    return `${out.join('\n')}\n`;
   }
   const params = inspectParameters(nb);
   if (params.length === 0) {
@@ -90,5 +90,5 @@ export function formatParameterHelp(displayPath: string, nb: Notebook): string {
     if (definition.length > 30) out.push(p.help ? `${definition}\n${' '.repeat(34)}${p.help}` : definition);
     else out.push(`${definition.padEnd(34)}${p.help}`.trimEnd());
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

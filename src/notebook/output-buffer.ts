@@ -60,13 +60,13 @@ export class CellOutputs {
   }
 
   /** Applies one iopub message. Returns whether the outputs changed (a save is due). */
-  onMessage(msgType: string, content: any): boolean {
+  onMessage(msgType: string, content: IOPubContent): boolean {
     const changed = this.apply(msgType, content);
     if (changed) this.onChange?.();
     return changed;
   }
 
-  private apply(msgType: string, content: any): boolean {
+  private apply(msgType: string, content: IOPubContent): boolean {
     const displayId: string | undefined = content?.transient?.display_id ?? undefined;
     switch (msgType) {
       case 'stream':
@@ -157,6 +157,21 @@ export class CellOutputs {
     this.displays.remove(this.outputs);
     this.outputs.length = 0;
   }
+}
+
+/** The fields of an iopub message's content that outputs are made of (untyped JSON from the kernel). */
+export interface IOPubContent {
+  name?: string;
+  text?: string;
+  data?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  execution_count?: number | null;
+  ename?: string;
+  evalue?: string;
+  traceback?: unknown;
+  wait?: boolean;
+  transient?: { display_id?: string };
+  [field: string]: unknown;
 }
 
 /** nbclient's rules: drop a character before a backspace; drop what a `\r` (not before `\n`) overwrites. */

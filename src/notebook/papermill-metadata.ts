@@ -15,11 +15,7 @@ export const PAPERMILL_VERSION = '2.7.0+flow';
 export type CellStatus = 'pending' | 'running' | 'completed' | 'failed';
 
 /** nbclient's `metadata.execution` keys. */
-export type ExecutionTimingKey =
-  | 'iopub.status.busy'
-  | 'iopub.execute_input'
-  | 'shell.execute_reply'
-  | 'iopub.status.idle';
+export type ExecutionTimingKey = 'iopub.status.busy' | 'iopub.execute_input' | 'shell.execute_reply' | 'iopub.status.idle';
 
 export interface RunMetadata {
   parameters: Record<string, unknown>;
@@ -123,10 +119,7 @@ export function finishCell(cell: Cell, now: Date = new Date(), failed = false): 
 }
 
 /** `finishNotebook`, recording whether the run failed (`exception`) in the notebook metadata. */
-export function finishNotebookMetadata(
-  nb: Notebook,
-  end: { endTime?: Date; exception?: boolean; startTime?: Date } = {},
-): void {
+export function finishNotebookMetadata(nb: Notebook, end: { endTime?: Date; exception?: boolean; startTime?: Date } = {}): void {
   const p = pm(nb);
   if (end.startTime && typeof p.start_time !== 'string') p.start_time = papermillTime(end.startTime);
   if (end.exception) p.exception = true;

@@ -52,15 +52,15 @@ function* value(v: unknown, depth: number, child?: ChildRule, item?: ChildRule):
   if (typeof v === 'bigint') return yield v.toString();
   if (typeof v === 'number') return yield Number.isFinite(v) ? JSON.stringify(v) : 'null';
   if (v === null || typeof v !== 'object') return yield JSON.stringify(v) ?? 'null';
-  const pad = '\n' + ' '.repeat(depth + 1);
+  const pad = `\n${' '.repeat(depth + 1)}`;
   if (Array.isArray(v)) {
     if (v.length === 0) return yield '[]';
     yield '[';
     for (let i = 0; i < v.length; i++) {
-      yield i === 0 ? pad : ',' + pad;
+      yield i === 0 ? pad : `,${pad}`;
       yield* value(v[i], depth + 1, item);
     }
-    return yield '\n' + ' '.repeat(depth) + ']';
+    return yield `\n${' '.repeat(depth)}]`;
   }
   const obj = v as Record<string, unknown>;
   const keys = Object.keys(obj)
@@ -70,29 +70,27 @@ function* value(v: unknown, depth: number, child?: ChildRule, item?: ChildRule):
   for (const k of keys) {
     const rule = child?.(k, obj) ?? {};
     if (rule.skip) continue;
-    yield (first ? '{' : ',') + pad + JSON.stringify(k) + ': ';
+    yield `${(first ? '{' : ',') + pad + JSON.stringify(k)}: `;
     first = false;
     const val = obj[k];
     if (rule.split === 'lines' && (typeof val === 'string' || Array.isArray(val))) {
       yield* lines(val as string | string[], depth + 1);
     } else if (rule.split === 'mimebundle' && val !== null && typeof val === 'object' && !Array.isArray(val)) {
-      yield* value(val, depth + 1, (mime) =>
-        mime.startsWith('text/') || SPLIT_MIMES.has(mime) ? { split: 'lines' } : {},
-      );
+      yield* value(val, depth + 1, (mime) => (mime.startsWith('text/') || SPLIT_MIMES.has(mime) ? { split: 'lines' } : {}));
     } else {
       yield* value(val, depth + 1, rule.child, rule.item);
     }
   }
-  yield first ? '{}' : '\n' + ' '.repeat(depth) + '}';
+  yield first ? '{}' : `\n${' '.repeat(depth)}}`;
 }
 
 /** A string, or a list of chunks meant to be concatenated, written as nbformat's list of lines. */
 function* lines(text: string | string[], depth: number): Generator<string> {
-  const pad = '\n' + ' '.repeat(depth + 1);
+  const pad = `\n${' '.repeat(depth + 1)}`;
   let count = 0;
   const emit = (line: string) => (count++ === 0 ? '[' : ',') + pad + JSON.stringify(line);
   for (const line of splitLines(typeof text === 'string' ? [text] : text)) yield emit(line);
-  yield count === 0 ? '[]' : '\n' + ' '.repeat(depth) + ']';
+  yield count === 0 ? '[]' : `\n${' '.repeat(depth)}]`;
 }
 
 /**

@@ -58,11 +58,7 @@ export interface NotebookSaver {
  * Saves a notebook that is being run: `schedule()` after every change, `flush()` at the end.
  * Writes never overlap, and there is at most one per interval.
  */
-export function createNotebookSaver(
-  path: string,
-  getNotebook: () => Notebook,
-  options: NotebookSaverOptions = {},
-): NotebookSaver {
+export function createNotebookSaver(path: string, getNotebook: () => Notebook, options: NotebookSaverOptions = {}): NotebookSaver {
   const { intervalMs = 1000, onError = () => {}, write = writeNotebookAtomic } = options;
   let dirty = false;
   let timer: ReturnType<typeof setTimeout> | undefined;

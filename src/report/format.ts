@@ -26,9 +26,7 @@ export function formatCountdown(ms: number): string {
 export function formatClock(iso: string, utc = false): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '--:--:--';
-  const [h, m, s] = utc
-    ? [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
-    : [d.getHours(), d.getMinutes(), d.getSeconds()];
+  const [h, m, s] = utc ? [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()] : [d.getHours(), d.getMinutes(), d.getSeconds()];
   return `${pad2(h)}:${pad2(m)}:${pad2(s)}`;
 }
 
@@ -39,9 +37,7 @@ function pad2(n: number): string {
 /** JSON.stringify that survives CEL's BigInt integers (as numbers when exact, else strings). */
 export function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') {
-    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
-      ? Number(value)
-      : value.toString();
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
   }
   return value;
 }
@@ -126,14 +122,8 @@ export function describeSkip(skip: SkipReason): string {
  */
 export function describeError(error: NodeError): string {
   const where =
-    error.cell === undefined
-      ? ''
-      : `cell ${error.cell + 1}${error.executionCount != null ? ` (In [${error.executionCount}])` : ''}: `;
-  const what = error.ename
-    ? error.evalue
-      ? `${error.ename}: ${error.evalue}`
-      : error.ename
-    : `${error.errorClass}: ${error.message}`;
+    error.cell === undefined ? '' : `cell ${error.cell + 1}${error.executionCount != null ? ` (In [${error.executionCount}])` : ''}: `;
+  const what = error.ename ? (error.evalue ? `${error.ename}: ${error.evalue}` : error.ename) : `${error.errorClass}: ${error.message}`;
   return `${where}${what}`;
 }
 

@@ -25,16 +25,13 @@ export async function createInkReporter(opts: InkReporterOptions): Promise<Repor
   const route = opts.stdout.isTTY && stderr.isTTY ? routeStderr(stderr) : undefined;
   const stdout = opts.stdout.isTTY ? guardReflow(opts.stdout) : undefined;
   const app = createElement(LiveApp, { store, verbose: opts.verbose ?? false, endLayout: 'scrollback' });
-  const instance = render(
-    route ? createElement(Fragment, null, createElement(StderrBridge, { onWriter: route.setWriter }), app) : app,
-    {
-      stdout: stdout ?? opts.stdout,
-      // Ink's own writes to stderr must reach the terminal, not come back through the route.
-      ...(route ? { stderr: route.direct } : {}),
-      // flow handles SIGINT itself (interrupt kernels, save notebooks); Ink must not exit on it.
-      exitOnCtrlC: false,
-    },
-  );
+  const instance = render(route ? createElement(Fragment, null, createElement(StderrBridge, { onWriter: route.setWriter }), app) : app, {
+    stdout: stdout ?? opts.stdout,
+    // Ink's own writes to stderr must reach the terminal, not come back through the route.
+    ...(route ? { stderr: route.direct } : {}),
+    // flow handles SIGINT itself (interrupt kernels, save notebooks); Ink must not exit on it.
+    exitOnCtrlC: false,
+  });
   return {
     onEvent(ev) {
       store.dispatch(ev);

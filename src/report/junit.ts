@@ -72,7 +72,7 @@ function testCases(state: RunState): TestCase[] {
   for (const n of Object.values(state.nodes)) {
     const instances = (n.instances ?? []).filter(Boolean);
     if (instances.some((i) => i.status !== 'pending')) {
-      n.instances?.forEach((inst, i) => inst && cases.push(testCase(`${n.id}[${i}]`, inst)));
+      for (const [i, inst] of (n.instances ?? []).entries()) if (inst) cases.push(testCase(`${n.id}[${i}]`, inst));
     } else {
       cases.push(testCase(n.id, n));
     }

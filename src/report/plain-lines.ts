@@ -2,13 +2,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { RunEvent } from '../engine/events.js';
 import type { NodeState, RunState } from '../engine/run-state.js';
-import {
-  describeBranch,
-  describeError,
-  formatClock,
-  formatDuration,
-  sanitizeTerminalText,
-} from './format.js';
+import { describeBranch, describeError, formatClock, formatDuration, sanitizeTerminalText } from './format.js';
 import { describeOutcome } from './outcome.js';
 import { formatCounts, statusStyles } from './status-style.js';
 import { layoutTable, summaryRows } from './summary.js';

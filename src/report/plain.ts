@@ -18,7 +18,7 @@ export interface PlainReporterOptions {
 
 export function createPlainReporter(opts: PlainReporterOptions): Reporter {
   // Level 1 (16 colours) at least: a colour-capable sink chalk did not detect (FORCE_COLOR) still gets colour.
-  const paint = new Chalk({ level: opts.color ? Math.max(1, chalk.level) as 1 | 2 | 3 : 0 });
+  const paint = new Chalk({ level: opts.color ? (Math.max(1, chalk.level) as 1 | 2 | 3) : 0 });
   const lineOptions = { paint, verbose: opts.verbose ?? false, utc: opts.utc ?? false };
   let state = initialRunState();
   // Streamed output arrives in arbitrary chunks: hold each node's unfinished line.
@@ -28,7 +28,12 @@ export function createPlainReporter(opts: PlainReporterOptions): Reporter {
     if (lines.length > 0) opts.out.write(`${lines.join('\n')}\n`);
   };
   const outputLine = (label: string, at: string, line: string) => {
-    const visible = sanitizeTerminalText(line.split('\r').filter((s) => s.length > 0).pop() ?? '');
+    const visible = sanitizeTerminalText(
+      line
+        .split('\r')
+        .filter((s) => s.length > 0)
+        .pop() ?? '',
+    );
     return `${paint.dim(formatClock(at, lineOptions.utc))} ${paint.dim(`${label} │`)} ${visible}`;
   };
   const flush = (label: string) => {

@@ -58,14 +58,20 @@ export function guardReflow(stream: NodeJS.WriteStream): NodeJS.WriteStream {
     return (stream.write as (...a: unknown[]) => boolean)(text, ...rest);
   };
   type Listener = (...args: unknown[]) => void;
+  const delegate =
+    (method: 'on' | 'addListener' | 'once' | 'off' | 'removeListener') =>
+    (e: string, l: Listener): NodeJS.WriteStream => {
+      (stream[method] as (e: string, l: Listener) => unknown).call(stream, e, l);
+      return proxy;
+    };
   const proxy: NodeJS.WriteStream = Object.create(stream, {
     write: { value: write },
     // Listeners ('resize') live on the real stream, which emits them; never on the stand-in.
-    on: { value: (e: string, l: Listener) => (stream.on(e, l), proxy) },
-    addListener: { value: (e: string, l: Listener) => (stream.addListener(e, l), proxy) },
-    once: { value: (e: string, l: Listener) => (stream.once(e, l), proxy) },
-    off: { value: (e: string, l: Listener) => (stream.off(e, l), proxy) },
-    removeListener: { value: (e: string, l: Listener) => (stream.removeListener(e, l), proxy) },
+    on: { value: delegate('on') },
+    addListener: { value: delegate('addListener') },
+    once: { value: delegate('once') },
+    off: { value: delegate('off') },
+    removeListener: { value: delegate('removeListener') },
   });
   return proxy;
 }

@@ -47,7 +47,7 @@ export function summaryRows(state: RunState): SummaryRow[] {
   const rows: SummaryRow[] = [];
   for (const n of Object.values(state.nodes)) {
     rows.push(row(n.id, n));
-    (n.instances ?? []).forEach((inst, i) => inst && rows.push(row(`${n.id}[${i}]`, inst)));
+    for (const [i, inst] of (n.instances ?? []).entries()) if (inst) rows.push(row(`${n.id}[${i}]`, inst));
   }
   return rows;
 }
@@ -61,8 +61,7 @@ export function layoutTable(rows: SummaryRow[], maxWidth = Infinity): { header: 
   const widths = summaryHeader.map((_, c) => Math.max(...all.map((cells) => cells[c].length)));
   const fixed = widths.slice(0, -1).reduce((a, w) => a + w + 2, 0);
   const last = Math.max(0, Math.min(widths[widths.length - 1], maxWidth - fixed));
-  const pad = (cells: string[]) =>
-    cells.map((cell, c) => (c === cells.length - 1 ? truncate(cell, last) : cell.padEnd(widths[c])));
+  const pad = (cells: string[]) => cells.map((cell, c) => (c === cells.length - 1 ? truncate(cell, last) : cell.padEnd(widths[c])));
   const [header, ...body] = all.map(pad);
   return { header, rows: body };
 }

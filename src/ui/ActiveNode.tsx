@@ -91,19 +91,10 @@ export function ActiveNode(props: ActiveNodeProps) {
       {active.map((inst) => {
         const index = node.instances!.indexOf(inst);
         return (
-          <ActiveNode
-            key={index}
-            {...props}
-            node={inst}
-            label={`${node.id}[${index}]`}
-            indent={indent + 2}
-            nameWidth={instanceWidth}
-          />
+          <ActiveNode key={index} {...props} node={inst} label={`${node.id}[${index}]`} indent={indent + 2} nameWidth={instanceWidth} />
         );
       })}
-      {verbose && !node.instances && tailLines > 0 ? (
-        <OutputTail lines={node.lastOutput.slice(-tailLines)} indent={indent + 2} />
-      ) : null}
+      {verbose && !node.instances && tailLines > 0 ? <OutputTail lines={node.lastOutput.slice(-tailLines)} indent={indent + 2} /> : null}
     </Box>
   );
 }

@@ -13,12 +13,11 @@ export interface TerminalSize {
 /** Columns and rows of Ink's stdout. */
 export function useTerminalSize(): TerminalSize {
   const { stdout } = useStdout();
-  const read = (): TerminalSize => ({ columns: stdout.columns || 80, rows: stdout.rows || Infinity });
-  const [size, setSize] = useState(read);
+  const [size, setSize] = useState(() => readSize(stdout));
   useEffect(() => {
     const onResize = () =>
       setSize((old) => {
-        const now = read();
+        const now = readSize(stdout);
         return now.columns === old.columns && now.rows === old.rows ? old : now;
       });
     stdout.on('resize', onResize);
@@ -33,4 +32,8 @@ export function useTerminalSize(): TerminalSize {
 /** Columns of Ink's stdout; 80 when it does not say (a pipe). */
 export function useTerminalWidth(): number {
   return useTerminalSize().columns;
+}
+
+function readSize(stdout: NodeJS.WriteStream): TerminalSize {
+  return { columns: stdout.columns || 80, rows: stdout.rows || Infinity };
 }

@@ -41,7 +41,7 @@ export function buildNodes(raw: RawWorkflow, file: string, src: SourceMap, diags
 
     const needs = typeof n.needs === 'string' ? [n.needs] : [...new Set(n.needs ?? [])];
     const needsPath = (i: number): YamlPath => (typeof n.needs === 'string' ? [...at, 'needs'] : [...at, 'needs', i]);
-    (typeof n.needs === 'string' ? [n.needs] : n.needs ?? []).forEach((need, i) => {
+    (typeof n.needs === 'string' ? [n.needs] : (n.needs ?? [])).forEach((need, i) => {
       if (need === id) error(needsPath(i), `node "${id}" needs itself`);
       else if (!raw.nodes[need]) {
         error(needsPath(i), `node "${id}" needs unknown node "${need}"`, didYouMean(need, ids) ?? `known nodes: ${ids.join(', ')}`);
@@ -53,7 +53,11 @@ export function buildNodes(raw: RawWorkflow, file: string, src: SourceMap, diags
       const bAt = [...at, 'next', i];
       if (b.goto === id) error([...bAt, 'goto'], `node "${id}" cannot go to itself`);
       else if (!raw.nodes[b.goto]) {
-        error([...bAt, 'goto'], `node "${id}" goes to unknown node "${b.goto}"`, didYouMean(b.goto, ids) ?? `known nodes: ${ids.join(', ')}`);
+        error(
+          [...bAt, 'goto'],
+          `node "${id}" goes to unknown node "${b.goto}"`,
+          didYouMean(b.goto, ids) ?? `known nodes: ${ids.join(', ')}`,
+        );
       }
       if (b.when === undefined && i < n.next!.length - 1) {
         diags.push({
@@ -72,12 +76,22 @@ export function buildNodes(raw: RawWorkflow, file: string, src: SourceMap, diags
 
     for (const name of Object.keys(n.params ?? {})) {
       if (!new RegExp(identifierPattern).test(name)) {
-        error([...at, 'params', name], `node "${id}" param "${name}" is not an identifier`, 'notebooks receive params as variables: use letters, digits and "_"', true);
+        error(
+          [...at, 'params', name],
+          `node "${id}" param "${name}" is not an identifier`,
+          'notebooks receive params as variables: use letters, digits and "_"',
+          true,
+        );
       }
     }
     for (const name of Object.keys(n.outputs ?? {})) {
       if (!new RegExp(identifierPattern).test(name)) {
-        error([...at, 'outputs', name], `node "${id}" output "${name}" is not an identifier`, 'outputs are read from notebook variables: use letters, digits and "_"', true);
+        error(
+          [...at, 'outputs', name],
+          `node "${id}" output "${name}" is not an identifier`,
+          'outputs are read from notebook variables: use letters, digits and "_"',
+          true,
+        );
       }
     }
 
@@ -130,7 +144,12 @@ function buildMatrix(
       continue;
     }
     if (!new RegExp(identifierPattern).test(name)) {
-      error([...at, 'matrix', name], `matrix axis "${name}" is not an identifier`, 'it is injected as a notebook parameter of that name', true);
+      error(
+        [...at, 'matrix', name],
+        `matrix axis "${name}" is not an identifier`,
+        'it is injected as a notebook parameter of that name',
+        true,
+      );
     }
     axes[name] = values;
   }

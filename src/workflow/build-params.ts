@@ -9,11 +9,7 @@ import type { ParamSpec, ParamType } from './types.js';
 
 const article = (t: string): string => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
 
-export function buildParams(
-  raw: Readonly<Record<string, RawParam>>,
-  src: SourceMap,
-  diags: Diagnostic[],
-): Record<string, ParamSpec> {
+export function buildParams(raw: Readonly<Record<string, RawParam>>, src: SourceMap, diags: Diagnostic[]): Record<string, ParamSpec> {
   const out: Record<string, ParamSpec> = {};
   const error = (path: (string | number)[], message: string, hint?: string, key = false): void => {
     diags.push({ severity: 'error', pos: key ? src.keyPos(path) : src.valuePos(path), message, hint });

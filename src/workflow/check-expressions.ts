@@ -127,21 +127,34 @@ function checkReference(
       }
       const t = world.nodes[site.node]!.outputs[first];
       if (!t) {
-        error(at(1), `node "${site.node}" declares no output "${first}"`, didYouMean(first, Object.keys(world.nodes[site.node]!.outputs)) ?? `declare it under nodes.${site.node}.outputs`);
+        error(
+          at(1),
+          `node "${site.node}" declares no output "${first}"`,
+          didYouMean(first, Object.keys(world.nodes[site.node]!.outputs)) ?? `declare it under nodes.${site.node}.outputs`,
+        );
       } else types[`outputs.${first}`] = t;
       return;
     }
     case 'run':
-      if (!runFields.includes(first)) error(at(1), `unknown field run.${first}`, didYouMean(first, runFields) ?? `run has ${runFields.join(', ')}`);
+      if (!runFields.includes(first))
+        error(at(1), `unknown field run.${first}`, didYouMean(first, runFields) ?? `run has ${runFields.join(', ')}`);
       return;
     case 'nodes': {
       const node = world.nodes[first];
       if (!node) {
-        error(at(1), `unknown node "${first}"`, didYouMean(first, Object.keys(world.nodes)) ?? `known nodes: ${Object.keys(world.nodes).join(', ')}`);
+        error(
+          at(1),
+          `unknown node "${first}"`,
+          didYouMean(first, Object.keys(world.nodes)) ?? `known nodes: ${Object.keys(world.nodes).join(', ')}`,
+        );
         return;
       }
       if (!readable(first)) {
-        error(at(1), `reads node "${first}", which is not upstream of node "${site.node}"`, `add "${first}" to the needs of "${site.node}"`);
+        error(
+          at(1),
+          `reads node "${first}", which is not upstream of node "${site.node}"`,
+          `add "${first}" to the needs of "${site.node}"`,
+        );
         return;
       }
       if (second === undefined || second === 'status') return;
@@ -152,7 +165,11 @@ function checkReference(
       if (third === undefined) return;
       const t = node.outputs[third];
       if (!t) {
-        error(at(3), `node "${first}" declares no output "${third}"`, didYouMean(third, Object.keys(node.outputs)) ?? `declare it under nodes.${first}.outputs`);
+        error(
+          at(3),
+          `node "${first}" declares no output "${third}"`,
+          didYouMean(third, Object.keys(node.outputs)) ?? `declare it under nodes.${first}.outputs`,
+        );
       } else types[`nodes.${first}.outputs.${third}`] = t;
     }
   }

@@ -12,10 +12,7 @@ export function checkAllExpressions(world: ExprWorld, src: SourceMap, diags: Dia
   for (const node of Object.values(world.nodes)) {
     const at = ['nodes', node.id];
     const check = (expr: Expr, kind: 'if' | 'when', path: YamlPath, where: string): Expr => {
-      const r = checkExpression(
-        { node: node.id, kind, where, source: expr.source, posAt: (i) => src.offsetInString(path, i) },
-        world,
-      );
+      const r = checkExpression({ node: node.id, kind, where, source: expr.source, posAt: (i) => src.offsetInString(path, i) }, world);
       diags.push(...r.diagnostics);
       return { ...expr, types: r.types };
     };
@@ -34,7 +31,7 @@ export function checkAllExpressions(world: ExprWorld, src: SourceMap, diags: Dia
           );
           diags.push(...r.diagnostics);
         }
-      } else if (Array.isArray(value)) value.forEach((v, i) => walkParams(v, [...path, i]));
+      } else if (Array.isArray(value)) for (const [i, v] of value.entries()) walkParams(v, [...path, i]);
       else if (value !== null && typeof value === 'object') {
         for (const [k, v] of Object.entries(value)) walkParams(v, [...path, k]);
       }

@@ -18,7 +18,11 @@ export function parseDuration(value: unknown): Duration | undefined {
 
 /** The shortest exact way to write `ms` back: 90000 → "90s", 3600000 → "1h", 1500 → "1500ms". */
 export function formatDuration(ms: Duration): string {
-  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;

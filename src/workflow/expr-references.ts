@@ -82,10 +82,13 @@ export function findUnsafeMatches(ast: ASTNode): { offset: number; reason: strin
     if ((x.op === 'rcall' || x.op === 'call') && x.args[0] === 'matches') {
       const args = x.op === 'rcall' ? x.args[2] : x.args[1];
       const pattern = args[args.length - 1];
-      if (!pattern || pattern.op !== 'value' || typeof pattern.args !== 'string') {
+      if (pattern?.op !== 'value' || typeof pattern.args !== 'string') {
         found.push({ offset: x.start, reason: 'matches() needs a literal pattern' });
       } else if (/\([^)]*[+*}][^)]*\)[+*{]/.test(pattern.args)) {
-        found.push({ offset: pattern.start, reason: `the pattern ${JSON.stringify(pattern.args)} nests quantifiers and could run for ever` });
+        found.push({
+          offset: pattern.start,
+          reason: `the pattern ${JSON.stringify(pattern.args)} nests quantifiers and could run for ever`,
+        });
       }
     }
     walk(x.args);

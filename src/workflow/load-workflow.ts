@@ -39,11 +39,7 @@ export async function loadWorkflow(file: string, opts: LoadOptions = {}): Promis
 }
 
 /** Like loadWorkflow, from text already read; `file` is where relative paths start from. */
-export async function parseWorkflow(
-  text: string,
-  file: string,
-  opts: LoadOptions & { displayName?: string } = {},
-): Promise<Loaded> {
+export async function parseWorkflow(text: string, file: string, opts: LoadOptions & { displayName?: string } = {}): Promise<Loaded> {
   const abs = resolve(file);
   const src = new SourceMap(text, opts.displayName ?? file);
   const diags: Diagnostic[] = [...src.diagnostics];

@@ -76,7 +76,10 @@ export function resolveRunParams(workflow: Workflow, o: RunParamSources): Record
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      diags.push({ severity: 'error', message: `-f ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+      diags.push({
+        severity: 'error',
+        message: `-f ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      });
       continue;
     }
     for (const [k, g] of readMapping(text, file, `-f ${file}`, diags)) given.set(k, g);
@@ -96,7 +99,10 @@ export function resolveRunParams(workflow: Workflow, o: RunParamSources): Record
     };
     if (!spec) {
       const names = Object.keys(declared);
-      error(`unknown param "${name}"`, didYouMean(name, names) ?? (names.length ? `declared params: ${names.join(', ')}` : 'the workflow declares no params'));
+      error(
+        `unknown param "${name}"`,
+        didYouMean(name, names) ?? (names.length ? `declared params: ${names.join(', ')}` : 'the workflow declares no params'),
+      );
       continue;
     }
     const coerced = coerceToType(g.value, spec.type);

@@ -62,10 +62,7 @@ const nodeCommon = {
   continue_on_error: z.boolean().optional(),
 };
 
-export const nodeKeys = [
-  'notebook', 'needs', 'params', 'outputs', 'next', 'if', 'run_if', 'matrix',
-  ...Object.keys(nodeCommon),
-];
+export const nodeKeys = ['notebook', 'needs', 'params', 'outputs', 'next', 'if', 'run_if', 'matrix', ...Object.keys(nodeCommon)];
 
 const node = z.strictObject({
   notebook: z.string().min(1).describe('Path of the notebook, relative to the workflow file'),

@@ -1,5 +1,17 @@
 // YAML text → document with source positions, and path → `file:line:col` lookups for messages.
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import {
+  LineCounter,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Document,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+} from 'yaml';
 import type { Diagnostic, SourcePos } from '../errors.js';
 
 export type YamlPath = readonly (string | number)[];
@@ -139,7 +151,7 @@ export class SourceMap {
         this.findDuplicateKeys(item.value, key === undefined ? path : [...path, key]);
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => this.findDuplicateKeys(item, [...path, i]));
+      for (const [i, item] of node.items.entries()) this.findDuplicateKeys(item, [...path, i]);
     }
   }
 }

@@ -32,7 +32,10 @@ async function runScenario(scenario: string): Promise<ExampleRun & { junit: Reco
   return { ...r, junit, junitXml };
 }
 
-const notebooksIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.ipynb')).map((f) => join(dir, f));
+const notebooksIn = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.ipynb'))
+    .map((f) => join(dir, f));
 
 describe('workflows/quality-audits.yml', () => {
   it('clean: every audit passes, the gate chooses ready_to_deploy; exit 0', async () => {
@@ -82,7 +85,12 @@ describe('workflows/quality-audits.yml', () => {
   it('drifted: two audits warn, the gate chooses notify, then ready_to_deploy runs after it; exit 0', async () => {
     const { exitCode, run, stdout, junit } = await runScenario('drifted');
     expect(exitCode, stdout).toBe(0);
-    expect(statuses(run)).toMatchObject({ audit_gate: 'succeeded', block_deployment: 'skipped', notify: 'succeeded', ready_to_deploy: 'succeeded' });
+    expect(statuses(run)).toMatchObject({
+      audit_gate: 'succeeded',
+      block_deployment: 'skipped',
+      notify: 'succeeded',
+      ready_to_deploy: 'succeeded',
+    });
     const n = run.nodes;
     expect(n.freshness!.outputs).toMatchObject({ status: 'warn' });
     expect(n.freshness!.outputs!.details).toMatchObject({ age_hours: expect.closeTo(30, 0) });
@@ -123,7 +131,9 @@ describe('workflows/quality-audits.yml', () => {
     const evalue = (id: string) => n[id]!.attempts.at(-1)!.error?.evalue;
     expect(evalue('row_counts')).toBe("audit row_counts failed: 1750 orders loaded, 35% of the baseline's 5000");
     expect(evalue('null_checks')).toBe('audit null_checks failed: customer_id: 70 nulls (4.0%)');
-    expect(evalue('referential_integrity')).toBe('audit referential_integrity failed: 52 of 1680 orders (3.1%) reference an unknown customer');
+    expect(evalue('referential_integrity')).toBe(
+      'audit referential_integrity failed: 52 of 1680 orders (3.1%) reference an unknown customer',
+    );
     expect(n.audit_gate!.outputs).toEqual({ verdict: 'fail', passed: 2, warned: 0, failed: 3 });
     expect(evalue('block_deployment')).toBe('Deployment blocked: failed audits: null_checks, referential_integrity, row_counts');
     expect(n.ready_to_deploy!.skip).toMatchObject({ kind: 'branch_not_taken', by: 'audit_gate', chose: 'block_deployment' });
@@ -134,9 +144,10 @@ describe('workflows/quality-audits.yml', () => {
     expect(junitXml).toContain('<testsuites name="quality-audits" tests="10" failures="4" errors="0" skipped="2"');
     expect(junit).toEqual({
       prepare_dataset: 'pass',
-      row_counts: "failure: AssertionError: audit row_counts failed: 1750 orders loaded, 35% of the baseline&apos;s 5000",
+      row_counts: 'failure: AssertionError: audit row_counts failed: 1750 orders loaded, 35% of the baseline&apos;s 5000',
       null_checks: 'failure: AssertionError: audit null_checks failed: customer_id: 70 nulls (4.0%)',
-      referential_integrity: 'failure: AssertionError: audit referential_integrity failed: 52 of 1680 orders (3.1%) reference an unknown customer',
+      referential_integrity:
+        'failure: AssertionError: audit referential_integrity failed: 52 of 1680 orders (3.1%) reference an unknown customer',
       freshness: 'pass',
       distribution_drift: 'pass',
       audit_gate: 'pass',

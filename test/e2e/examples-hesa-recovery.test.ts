@@ -35,7 +35,9 @@ describe('workflows/hesa-return.yml: retries and resume', () => {
       evalue: 'reference data service unavailable (simulated failure 1 of 1)',
     });
     expect(load.outputs).toMatchObject({ attempts_used: 2 });
-    expect(stdout).toContain('load_reference_data attempt 1/4 failed: cell 7 (In [5]): ConnectionError: reference data service unavailable (simulated failure 1 of 1) — retrying in 1s');
+    expect(stdout).toContain(
+      'load_reference_data attempt 1/4 failed: cell 7 (In [5]): ConnectionError: reference data service unavailable (simulated failure 1 of 1) — retrying in 1s',
+    );
 
     // Each attempt keeps its notebook: the first one shows the error, the last one succeeded.
     const first = join(run.runDir, 'load_reference_data.attempt-1.ipynb');
@@ -50,11 +52,9 @@ describe('workflows/hesa-return.yml: retries and resume', () => {
 
   it('an outage fails the run (exit 1, downstream upstream_failed); once it is over, flow resume repairs the run', async () => {
     const work = join(tmp, 'work');
-    const failed = await flow(
-      ['run', 'workflows/hesa-return.yml', '-p', 'students=300', '-p', `workdir=${work}`],
-      runsDir,
-      { HESA_REFERENCE_OUTAGE: '1' },
-    );
+    const failed = await flow(['run', 'workflows/hesa-return.yml', '-p', 'students=300', '-p', `workdir=${work}`], runsDir, {
+      HESA_REFERENCE_OUTAGE: '1',
+    });
     expect(failed.exitCode, failed.stdout).toBe(1);
     const before: RunJson = failed.run;
     expect(before.status).toBe('failed');
@@ -74,7 +74,11 @@ describe('workflows/hesa-return.yml: retries and resume', () => {
     expect(before.nodes.summary!.skip).toEqual({ kind: 'upstream_failed', upstream: ['error_report', 'check_xml'] });
     expect(failed.stdout).toContain(`✖ load_reference_data failed in `);
     expect(failed.stdout).toContain(`after 4 attempts: cell 7 (In [5]): ${OUTAGE}`);
-    expect(readdirSync(before.runDir).filter((f) => f.startsWith('load_reference_data')).sort()).toEqual([
+    expect(
+      readdirSync(before.runDir)
+        .filter((f) => f.startsWith('load_reference_data'))
+        .sort(),
+    ).toEqual([
       'load_reference_data.attempt-1.ipynb',
       'load_reference_data.attempt-2.ipynb',
       'load_reference_data.attempt-3.ipynb',
@@ -103,6 +107,10 @@ describe('workflows/hesa-return.yml: retries and resume', () => {
     expect(resumed.stdout).toContain('✔ generate succeeded (reused from an earlier run)');
     // The resumed run's directory is complete on its own: the reused notebook is copied in.
     expect(existsSync(join(after.runDir, 'generate.ipynb'))).toBe(true);
-    await validateNotebooks(readdirSync(after.runDir).filter((f) => f.endsWith('.ipynb')).map((f) => join(after.runDir, f)));
+    await validateNotebooks(
+      readdirSync(after.runDir)
+        .filter((f) => f.endsWith('.ipynb'))
+        .map((f) => join(after.runDir, f)),
+    );
   }, 240_000);
 });

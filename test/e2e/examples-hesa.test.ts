@@ -5,7 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateNotebooks } from '../helpers/validate-notebook.js';
-import { countXmlElements, flow, HESA_CLEAN_STATUSES, injectedSource, mimetypes, readNotebook, scraps, statuses } from '../helpers/example-run.js';
+import {
+  countXmlElements,
+  flow,
+  HESA_CLEAN_STATUSES,
+  injectedSource,
+  mimetypes,
+  readNotebook,
+  scraps,
+  statuses,
+} from '../helpers/example-run.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -13,7 +22,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const notebooksIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.ipynb')).map((f) => join(dir, f));
+const notebooksIn = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.ipynb'))
+    .map((f) => join(dir, f));
 
 describe('workflows/hesa-return.yml', () => {
   it('with no errors: validate chooses build_xml, the XML is built and checked, error_report is skipped', async () => {
@@ -24,7 +36,12 @@ describe('workflows/hesa-return.yml', () => {
     expect(statuses(run)).toEqual(HESA_CLEAN_STATUSES);
     const wd = join(work, run.runId);
     const n = run.nodes;
-    expect(n.generate!.outputs).toEqual({ students_generated: 3000, engagements_generated: 3000, injected_errors: 0, raw_dir_path: join(wd, 'raw') });
+    expect(n.generate!.outputs).toEqual({
+      students_generated: 3000,
+      engagements_generated: 3000,
+      injected_errors: 0,
+      raw_dir_path: join(wd, 'raw'),
+    });
     expect(n.load_reference_data!.outputs).toMatchObject({ code_lists: 11, reference_version: '22056-synthetic-1', attempts_used: 1 });
     expect(n.load_reference_data!.attempts).toHaveLength(1);
     expect(n.extract!.outputs).toEqual({
@@ -35,7 +52,12 @@ describe('workflows/hesa-return.yml', () => {
       extract_dir: join(wd, 'extract'),
     });
     expect(n.validate!.outputs).toMatchObject({ errors: 0, warnings: 22, rules_failed: 0, rules_checked: 44 });
-    expect(n.error_report!.skip).toMatchObject({ kind: 'branch_not_taken', by: 'validate', chose: 'build_xml', operands: { 'outputs.errors': 0 } });
+    expect(n.error_report!.skip).toMatchObject({
+      kind: 'branch_not_taken',
+      by: 'validate',
+      chose: 'build_xml',
+      operands: { 'outputs.errors': 0 },
+    });
     expect(stdout).toContain('validate chose build_xml because outputs.errors > 0 was false (outputs.errors=0)');
     const xmlPath = join(wd, 'submission', '10000000_2025_P1.xml');
     expect(n.build_xml!.outputs).toMatchObject({ xml_path: xmlPath, students_written: 3000 });

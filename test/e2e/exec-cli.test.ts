@@ -31,7 +31,8 @@ function read(path: string): Notebook {
 }
 
 const source = (c: { source: string | string[] }) => (Array.isArray(c.source) ? c.source.join('') : c.source);
-const stdoutOf = (c: unknown) => (c as CodeCell).outputs.map((o) => (o.output_type === 'stream' ? source({ source: o.text }) : '')).join('');
+const stdoutOf = (c: unknown) =>
+  (c as CodeCell).outputs.map((o) => (o.output_type === 'stream' ? source({ source: o.text }) : '')).join('');
 
 describe('flow exec: parameters and options (no kernel)', () => {
   it('says in --help where the output goes by default', async () => {
@@ -45,10 +46,48 @@ describe('flow exec: parameters and options (no kernel)', () => {
     const file = join(tmp, 'params.yml');
     writeFileSync(file, 'alpha: 0.1\nname: from-file\nonly_file: [1, {k: v}]\nhuge: 123456789012345678901\n');
     const args = [
-      '-f', file, '-y', 'name: from-yaml\nonly_yaml: null', '-y', 'alpha: 0.2',
-      '-p', 'alpha', '0.3', '-p', 'name', 'from-p', '-p', 't', 'True', '-p', 'f', 'False', '-p', 'none', 'None',
-      '-p', 'i', '-42', '-p', 'big', '12345678901234567890', '-p', 'x', '2.5e-3', '-p', 'nan', 'nan', '-p', 's', '1.2.3',
-      '-r', 'name', 'raw', '-r', 'raw_int', '7',
+      '-f',
+      file,
+      '-y',
+      'name: from-yaml\nonly_yaml: null',
+      '-y',
+      'alpha: 0.2',
+      '-p',
+      'alpha',
+      '0.3',
+      '-p',
+      'name',
+      'from-p',
+      '-p',
+      't',
+      'True',
+      '-p',
+      'f',
+      'False',
+      '-p',
+      'none',
+      'None',
+      '-p',
+      'i',
+      '-42',
+      '-p',
+      'big',
+      '12345678901234567890',
+      '-p',
+      'x',
+      '2.5e-3',
+      '-p',
+      'nan',
+      'nan',
+      '-p',
+      's',
+      '1.2.3',
+      '-r',
+      'name',
+      'raw',
+      '-r',
+      'raw_int',
+      '7',
     ];
     const papermillOut = join(tmp, 'papermill-prepared.ipynb');
     const papermill = execa(join(venvPython, '..', 'papermill'), [input, papermillOut, '--prepare-only', ...args]);
@@ -102,14 +141,27 @@ describe('flow exec: parameters and options (no kernel)', () => {
     const nb = read(out);
     const code = nb.cells.filter((c) => c.cell_type === 'code');
     expect(code).toHaveLength(4);
-    expect(code.map((c) => (c.metadata.jupyter as { source_hidden?: boolean } | undefined)?.source_hidden)).toEqual([true, true, true, true]);
+    expect(code.map((c) => (c.metadata.jupyter as { source_hidden?: boolean } | undefined)?.source_hidden)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 
   describe('bad input: exit code 2, one clear line, no stack trace, nothing written', () => {
     const bad = join(tmp, 'bad');
     mkdirSync(bad, { recursive: true });
     const noKernelspec = join(bad, 'no-kernelspec.ipynb');
-    writeFileSync(noKernelspec, JSON.stringify({ cells: [{ cell_type: 'code', source: 'x = 1', metadata: {}, outputs: [], execution_count: null }], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+    writeFileSync(
+      noKernelspec,
+      JSON.stringify({
+        cells: [{ cell_type: 'code', source: 'x = 1', metadata: {}, outputs: [], execution_count: null }],
+        metadata: {},
+        nbformat: 4,
+        nbformat_minor: 5,
+      }),
+    );
     const invalidJson = join(bad, 'invalid.ipynb');
     writeFileSync(invalidJson, '{\n "cells": [\n  {"cell_type": "code",}\n ]\n}\n');
     const nbformat3 = join(fixturesDir, 'notebooks', 'nbformat3.ipynb');
@@ -118,11 +170,31 @@ describe('flow exec: parameters and options (no kernel)', () => {
     it.each([
       ['a missing file', [join(bad, 'nope.ipynb')], `error: notebook not found: ${join(bad, 'nope.ipynb')}`],
       ['invalid JSON', [invalidJson], `error: ${invalidJson}:3:24: the notebook is not valid JSON (`],
-      ['nbformat 3', [nbformat3], `error: ${nbformat3} is nbformat 3; flow reads nbformat 4 — convert it with \`jupyter nbconvert --to notebook --nbformat 4 ${nbformat3}\``],
-      ['no kernelspec', [noKernelspec], `error: ${noKernelspec} has no kernelspec (metadata.kernelspec.name) — name a kernel with -k, e.g. -k python3`],
-      ['a parameter name that is not an identifier', [twoParams, join(bad, 'out.ipynb'), '-p', 'not-a-name', '1'], 'error: parameter name "not-a-name" is not a valid Python variable name'],
-      ['a keyword as parameter name', [twoParams, join(bad, 'out.ipynb'), '-p', 'class', '1'], 'error: parameter name "class" is not a valid Python variable name'],
-      ['-y that is not a mapping', [twoParams, join(bad, 'out.ipynb'), '-y', '[1, 2]'], 'error: -y must be a mapping of parameter names to values — e.g. alpha: 0.5'],
+      [
+        'nbformat 3',
+        [nbformat3],
+        `error: ${nbformat3} is nbformat 3; flow reads nbformat 4 — convert it with \`jupyter nbconvert --to notebook --nbformat 4 ${nbformat3}\``,
+      ],
+      [
+        'no kernelspec',
+        [noKernelspec],
+        `error: ${noKernelspec} has no kernelspec (metadata.kernelspec.name) — name a kernel with -k, e.g. -k python3`,
+      ],
+      [
+        'a parameter name that is not an identifier',
+        [twoParams, join(bad, 'out.ipynb'), '-p', 'not-a-name', '1'],
+        'error: parameter name "not-a-name" is not a valid Python variable name',
+      ],
+      [
+        'a keyword as parameter name',
+        [twoParams, join(bad, 'out.ipynb'), '-p', 'class', '1'],
+        'error: parameter name "class" is not a valid Python variable name',
+      ],
+      [
+        '-y that is not a mapping',
+        [twoParams, join(bad, 'out.ipynb'), '-y', '[1, 2]'],
+        'error: -y must be a mapping of parameter names to values — e.g. alpha: 0.5',
+      ],
     ])('%s', async (_what, args, message) => {
       const r = await flow(args as string[]);
       expect(r.exitCode).toBe(2);
@@ -161,14 +233,23 @@ describe('flow exec on a real kernel', () => {
       `error: fails-in-cell-3.ipynb failed in cell 3 (In [3]): ValueError: boom in cell 3\nthe executed notebook is at ${output}`,
     );
     const nb = read(output);
-    expect(nb.cells.map((c) => c.metadata.papermill?.status)).toEqual([undefined, 'completed', 'completed', undefined, 'failed', 'pending']);
+    expect(nb.cells.map((c) => c.metadata.papermill?.status)).toEqual([
+      undefined,
+      'completed',
+      'completed',
+      undefined,
+      'failed',
+      'pending',
+    ]);
   });
 
   it('exits 2 naming the available kernels for an unknown -k', async () => {
     const input = fixture('prints-cwd');
     const r = await flow([input, '-k', 'no-such-kernel']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/^error: -k no-such-kernel: no such kernel on the Jupyter server \(available: .*python3.*\) — pick one of those with -k$/);
+    expect(r.stderr).toMatch(
+      /^error: -k no-such-kernel: no such kernel on the Jupyter server \(available: .*python3.*\) — pick one of those with -k$/,
+    );
   });
 
   it('interrupts a cell that prints forever at --execution-timeout and exits 1', async () => {
@@ -187,7 +268,11 @@ describe('flow exec on a real kernel', () => {
     const rssFile = join(tmp, 'rss.txt');
     // Measures flow's own process (kernel and server are separate processes).
     const probe = `data:text/javascript,import {writeFileSync} from "node:fs"; process.on("exit", () => writeFileSync(process.env.FLOW_TEST_RSS_FILE, String(process.resourceUsage().maxRSS)))`;
-    const r = await execa('node', ['--import', probe, cliPath, 'exec', input], { reject: false, cwd: tmp, env: { FLOW_TEST_RSS_FILE: rssFile } });
+    const r = await execa('node', ['--import', probe, cliPath, 'exec', input], {
+      reject: false,
+      cwd: tmp,
+      env: { FLOW_TEST_RSS_FILE: rssFile },
+    });
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     const output = input.replace(/\.ipynb$/, '.out.ipynb');
@@ -204,4 +289,3 @@ describe('flow exec on a real kernel', () => {
     await validateNotebooks(written);
   });
 });
-

@@ -8,9 +8,13 @@ import { cliPath, fixturesDir } from '../helpers/paths.js';
 
 it('--log-output prints what the cells print, and stdout only says where the notebook went', async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'flow-log-output-')), 'out.ipynb');
-  const r = await execa('node', [cliPath, 'exec', join(fixturesDir, 'notebooks', 'two-params.ipynb'), out, '-p', 'name', 'Poppleton', '--log-output'], {
-    reject: false,
-  });
+  const r = await execa(
+    'node',
+    [cliPath, 'exec', join(fixturesDir, 'notebooks', 'two-params.ipynb'), out, '-p', 'name', 'Poppleton', '--log-output'],
+    {
+      reject: false,
+    },
+  );
   expect(r.exitCode).toBe(0);
   expect(r.stderr.split('\n')).toContain('hello Poppleton 0.5');
   expect(r.stdout).toBe(`executed: ${out}`);

@@ -2,7 +2,7 @@
 // `flow resume`: the watchdog stops the orphaned server and kernels, run.json survives, and
 // the resume re-runs b and c with the run's frozen params while reusing a without executing it.
 // It refuses when a's notebook changed since, unless --force.
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +57,7 @@ describe('flow resume after flow was killed (SIGKILL)', () => {
     expect(box.trace()).toEqual(['a:1', 'b']);
   });
 
-  it('refuses to resume when a succeeded node\'s notebook changed, saying what changed (exit 2)', async () => {
+  it("refuses to resume when a succeeded node's notebook changed, saying what changed (exit 2)", async () => {
     setStepNotebook(true);
     const result = await box.flow(['resume', killedId]);
     setStepNotebook(false);
@@ -135,12 +135,19 @@ describe('flow resume after flow was killed (SIGKILL)', () => {
     expect(runs.exitCode).toBe(0);
     // execa strips the final newline; the table, a blank line, then what abandoned means.
     const [table, hint] = String(runs.stdout).split('\n\n');
-    expect(table.split('\n').slice(1).map((l) => l.split(/\s+/).slice(1, 3))).toEqual([
+    expect(
+      table
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(/\s+/).slice(1, 3)),
+    ).toEqual([
       ['resume-after-kill', 'succeeded'],
       ['resume-after-kill', 'succeeded'],
       ['resume-after-kill', 'abandoned'],
     ]);
-    expect(hint).toBe(`abandoned: flow stopped without recording the end of the run (killed?); continue it with \`flow resume ${killedId}\``);
+    expect(hint).toBe(
+      `abandoned: flow stopped without recording the end of the run (killed?); continue it with \`flow resume ${killedId}\``,
+    );
     const resumedId = basename(box.runDirs('resume-after-kill')[1]);
     const show = await box.flow(['show', resumedId]);
     expect(show.exitCode).toBe(0);

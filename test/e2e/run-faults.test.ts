@@ -37,7 +37,11 @@ describe('flow run: faults on real kernels (faults.yml)', () => {
   });
 
   it('records the evidence: workflow hash, params, durations; events.ndjson from run_started to run_finished', () => {
-    expect(run.workflowHash).toBe(createHash('sha256').update(readFileSync(box.workflow('faults'))).digest('hex'));
+    expect(run.workflowHash).toBe(
+      createHash('sha256')
+        .update(readFileSync(box.workflow('faults')))
+        .digest('hex'),
+    );
     expect(run.params).toEqual({ dir: box.dir });
     for (const id of ['flaky', 'after_flaky', 'slow']) expect(run.nodes[id].durationMs).toBeGreaterThan(0);
     const events = readEvents(runDir);
@@ -60,10 +64,15 @@ describe('flow run: faults on real kernels (faults.yml)', () => {
 
     const events = readEvents(runDir).filter((e) => 'node' in e && e.node === 'flaky');
     const retried = events.find((e) => e.type === 'attempt_failed');
-    expect(retried).toMatchObject({ attempt: 1, error: { errorClass: 'kernel_died' }, notebookPath: join(runDir, 'flaky.attempt-1.ipynb'), retryInMs: 100 });
+    expect(retried).toMatchObject({
+      attempt: 1,
+      error: { errorClass: 'kernel_died' },
+      notebookPath: join(runDir, 'flaky.attempt-1.ipynb'),
+      retryInMs: 100,
+    });
   });
 
-  it('keeps the dead attempt\'s notebook: the cell that killed the kernel failed, later ones pending', () => {
+  it("keeps the dead attempt's notebook: the cell that killed the kernel failed, later ones pending", () => {
     validateNotebooks([join(runDir, 'flaky.attempt-1.ipynb'), join(runDir, 'flaky.ipynb'), join(runDir, 'slow.ipynb')]);
     const dead = readNotebook(join(runDir, 'flaky.attempt-1.ipynb'));
     const killer = dead.cells.findIndex((c) => c.source.includes('os._exit(1)'));

@@ -47,7 +47,12 @@ describe('a branch, its join and a matrix, on real kernels', () => {
       fan: 'succeeded',
       collect: 'succeeded',
     });
-    expect(run.nodes.check.branch).toEqual({ chose: 'ship', because: 'otherwise', operands: { 'outputs.result': 0 }, rejected: ['outputs.result > 0'] });
+    expect(run.nodes.check.branch).toEqual({
+      chose: 'ship',
+      because: 'otherwise',
+      operands: { 'outputs.result': 0 },
+      rejected: ['outputs.result > 0'],
+    });
     expect(run.nodes.fix.skip).toMatchObject({ kind: 'branch_not_taken', by: 'check', chose: 'ship' });
     expect(trace).not.toContain('fix:1');
     expect(existsSync(join(runDir, 'fix.ipynb'))).toBe(false);
@@ -87,7 +92,19 @@ describe('a branch, its join and a matrix, on real kernels', () => {
 
 describe('selecting nodes', () => {
   it('--only runs just those nodes; a branch between them still applies (errors=3 → fix, not ship)', async () => {
-    const result = await box.flow(['run', box.workflow('graph'), '-p', `dir=${box.dir}`, '-p', 'errors=3', '--only', 'check', 'fix', 'ship', 'summary']);
+    const result = await box.flow([
+      'run',
+      box.workflow('graph'),
+      '-p',
+      `dir=${box.dir}`,
+      '-p',
+      'errors=3',
+      '--only',
+      'check',
+      'fix',
+      'ship',
+      'summary',
+    ]);
     expect(result.exitCode, String(result.all)).toBe(0);
     const run = readRun(box.runDirs('graph').at(-1)!);
     expect(statuses(run)).toEqual({ check: 'succeeded', fix: 'succeeded', ship: 'skipped', summary: 'succeeded' });
@@ -104,7 +121,7 @@ describe('selecting nodes', () => {
     expect(box.trace().slice(before)).toEqual(['fix:1', 'summary:1']);
   });
 
-  it('--dry-run prints the plan and each node\'s params, and runs nothing', async () => {
+  it("--dry-run prints the plan and each node's params, and runs nothing", async () => {
     const runs = box.runDirs('graph').length;
     const before = box.trace().length;
     const result = await box.flow(['run', box.workflow('graph'), '-p', `dir=${box.dir}`, '--dry-run', '--from', 'fix']);

@@ -3,7 +3,16 @@
 // recorded `cancelled`, the server stopped, and flow exits 130 (143 for SIGTERM).
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeSandbox, readEvents, readNotebook, readRun, statuses, validateNotebooks, waitForFile, type Sandbox } from '../fixtures/e2e/harness.js';
+import {
+  makeSandbox,
+  readEvents,
+  readNotebook,
+  readRun,
+  statuses,
+  validateNotebooks,
+  waitForFile,
+  type Sandbox,
+} from '../fixtures/e2e/harness.js';
 import { formatProcesses, jupyterProcesses, waitForNoJupyter } from '../helpers/processes.js';
 
 describe('flow run: interrupted', () => {
@@ -13,7 +22,9 @@ describe('flow run: interrupted', () => {
   /** Starts cancel.yml and resolves once `wait`'s kernel is inside its endless cell. */
   async function startAndWaitForNode(detached: boolean, stubborn = false) {
     box = makeSandbox();
-    const proc = box.flow(['run', box.workflow('cancel'), '-p', `dir=${box.dir}`, '-p', `stubborn=${stubborn ? 'True' : 'False'}`], { detached });
+    const proc = box.flow(['run', box.workflow('cancel'), '-p', `dir=${box.dir}`, '-p', `stubborn=${stubborn ? 'True' : 'False'}`], {
+      detached,
+    });
     await waitForFile(join(box.dir, 'wait.started'), proc);
     return { box, proc, pid: proc.pid! };
   }
@@ -25,7 +36,9 @@ describe('flow run: interrupted', () => {
     process.kill(-pid, 'SIGINT');
     const result = await proc;
     expect(result.exitCode, String(result.all)).toBe(130);
-    expect(String(result.all)).toContain('SIGINT: stopping — interrupting running notebooks and saving them; press Ctrl-C again to exit at once');
+    expect(String(result.all)).toContain(
+      'SIGINT: stopping — interrupting running notebooks and saving them; press Ctrl-C again to exit at once',
+    );
     expect(String(result.all)).toMatch(/■ run cancelled in .*: 1 succeeded, 2 cancelled/);
 
     const [runDir] = box.runDirs('cancel');
@@ -63,7 +76,7 @@ describe('flow run: interrupted', () => {
     expect(left, formatProcesses(left)).toEqual([]);
   });
 
-  it('a second Ctrl-C exits at once, recording why; the server\'s watchdog then stops the server and kernels', async () => {
+  it("a second Ctrl-C exits at once, recording why; the server's watchdog then stops the server and kernels", async () => {
     // `wait`'s kernel ignores interrupts, so after the first Ctrl-C flow is still stopping it
     // (seconds) when the second arrives. Both go to flow alone: the server and kernel must then
     // go because flow is gone, not because of the signal.

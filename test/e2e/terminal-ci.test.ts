@@ -50,7 +50,9 @@ describe('flow run in CI', () => {
 
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toContain('<testsuite name="terminal-live" tests="5" failures="0" errors="0" skipped="1"');
-    expect(xml).toMatch(/<testcase name="fix" classname="terminal-live" time="[\d.]+">\s*<skipped message="branch not taken — check chose load/);
+    expect(xml).toMatch(
+      /<testcase name="fix" classname="terminal-live" time="[\d.]+">\s*<skipped message="branch not taken — check chose load/,
+    );
     expect(xml).toMatch(/<testcase name="flaky" classname="terminal-live" time="[\d.]+"\/>/);
   });
 
@@ -66,7 +68,9 @@ describe('flow run in CI', () => {
     expect(events.at(-1)).toMatchObject({ type: 'run_finished', status: 'succeeded', exitCode: 0, counts: { succeeded: 4, skipped: 1 } });
     expect(events).toContainEqual(expect.objectContaining({ type: 'attempt_failed', node: 'flaky', attempt: 1, retryInMs: 3000 }));
     expect(events).toContainEqual(expect.objectContaining({ type: 'branch_decided', node: 'check', chose: 'load' }));
-    expect(events).toContainEqual(expect.objectContaining({ type: 'node_output', node: 'load', text: expect.stringContaining('step 1 line 0') }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'node_output', node: 'load', text: expect.stringContaining('step 1 line 0') }),
+    );
     // The stream is the run's record too: events.ndjson holds the same events (without `v`).
     const runDir = (events[0] as unknown as { runDir: string }).runDir;
     const recorded = readFileSync(join(runDir, 'events.ndjson'), 'utf8').trim().split('\n');

@@ -8,8 +8,6 @@ export default function setup(): void {
     const found = findJupyter({ cwd: repoRoot });
     process.env.FLOW_JUPYTER = found.jupyter;
   } catch (err) {
-    throw new Error(
-      `The tests need Jupyter: ${(err as Error).message}\nRun \`npm run setup\` first (it creates ./.venv).`,
-    );
+    throw new Error(`The tests need Jupyter: ${(err as Error).message}\nRun \`npm run setup\` first (it creates ./.venv).`);
   }
 }

@@ -1,6 +1,6 @@
 // Every flow command, in --help order. Each module holds only its yargs definition and loads
 // its implementation lazily, so that `flow --help` loads neither Ink nor anything of Jupyter.
-import type { CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { runCommand } from './run.js';
 import { resumeCommand } from './resume.js';
 import { execCommand } from './exec.js';
@@ -11,15 +11,16 @@ import { inspectCommand } from './inspect.js';
 import { runsCommand } from './runs.js';
 import { showCommand } from './show.js';
 
-// Add one import and one list entry per command; keep this file free of anything heavy.
-export const commands: CommandModule<any, any>[] = [
-  runCommand,
-  resumeCommand,
-  execCommand,
-  validateCommand,
-  graphCommand,
-  schemaCommand,
-  inspectCommand,
-  runsCommand,
-  showCommand,
-];
+/** Adds every command to the parser, in --help order: one import and one line each; nothing heavy here. */
+export function withCommands<T>(y: Argv<T>): Argv<T> {
+  return y
+    .command(runCommand)
+    .command(resumeCommand)
+    .command(execCommand)
+    .command(validateCommand)
+    .command(graphCommand)
+    .command(schemaCommand)
+    .command(inspectCommand)
+    .command(runsCommand)
+    .command(showCommand);
+}

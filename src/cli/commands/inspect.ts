@@ -15,12 +15,11 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
       .option('json', { type: 'boolean', describe: 'Print JSON: {notebook, language, parametersCell, parameters}' })
       .example('$0 inspect notebooks/extract.ipynb', '') as never,
   handler: async (args) => {
-    const [{ readNotebook, notebookKernel }, { inspectParameters, formatParameterHelp }, { findTaggedCell }] =
-      await Promise.all([
-        import('../../notebook/read-notebook.js'),
-        import('../../notebook/inspect-parameters.js'),
-        import('../../notebook/cells.js'),
-      ]);
+    const [{ readNotebook, notebookKernel }, { inspectParameters, formatParameterHelp }, { findTaggedCell }] = await Promise.all([
+      import('../../notebook/read-notebook.js'),
+      import('../../notebook/inspect-parameters.js'),
+      import('../../notebook/cells.js'),
+    ]);
     const nb = await readNotebook(args.notebook);
     if (args.json) {
       const report = {

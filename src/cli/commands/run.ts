@@ -26,11 +26,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('raw', { alias: 'r', type: 'string', array: true, describe: 'NAME=VALUE run parameter, kept a string' })
       .option('params-file', { alias: 'f', type: 'string', array: true, describe: 'YAML file of run parameters' })
       .option('yaml', { alias: 'y', type: 'string', array: true, describe: 'Run parameters as a YAML mapping' })
-      .option('concurrency', { type: 'number', describe: 'Nodes running at once. Default: the workflow\'s concurrency' })
+      .option('concurrency', { type: 'number', describe: "Nodes running at once. Default: the workflow's concurrency" })
       .option('runs-dir', { type: 'string', default: 'runs', describe: 'Where run directories go' })
       .option('only', { type: 'string', array: true, describe: 'Run only these nodes' })
       .option('from', { type: 'string', describe: 'Run this node and everything downstream of it' })
-      .option('dry-run', { type: 'boolean', describe: 'Print the plan and each node\'s parameters; run nothing' })
+      .option('dry-run', { type: 'boolean', describe: "Print the plan and each node's parameters; run nothing" })
       .example('$0 run workflows/hesa-return.yml -p period=P2', '')
       .example('$0 run workflows/quality-audits.yml --reporter plain --junit audits.xml', '') as never,
   handler: async (args) => {

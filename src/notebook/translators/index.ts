@@ -25,9 +25,7 @@ export function registerTranslator(key: string, translator: Translator): void {
 
 /** The translator for a kernel: by kernel name first, then by language (papermill's order). */
 export function findTranslator(language: string, kernelName?: string): Translator {
-  const t =
-    (kernelName !== undefined ? registry.get(kernelName.toLowerCase()) : undefined) ??
-    registry.get(language.toLowerCase());
+  const t = (kernelName !== undefined ? registry.get(kernelName.toLowerCase()) : undefined) ?? registry.get(language.toLowerCase());
   if (t) return t;
   const known = [...new Set([...registry.values()].map((x) => x.language))].join(', ');
   throw new UsageError(

@@ -2,8 +2,10 @@
 import { floatDigits, hex, translateWith, type Translator, type ValueSyntax } from './translator.js';
 
 const KEYWORDS = new Set(
-  ('False None True and as assert async await break class continue def del elif else except ' +
-    'finally for from global if import in is lambda nonlocal not or pass raise return try while with yield').split(' '),
+  (
+    'False None True and as assert async await break class continue def del elif else except ' +
+    'finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'
+  ).split(' '),
 );
 
 /**

@@ -56,12 +56,10 @@ export function translateWith(syntax: ValueSyntax, value: unknown, where: string
   if (value instanceof Date) return syntax.str(value.toISOString(), where);
   if (Array.isArray(value)) return syntax.list(value.map((v, i) => translateWith(syntax, v, `${where}[${i}]`)));
   if ((typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) || isNullProto(value)) {
-    const entries = Object.entries(value as object).map(
-      ([k, v]): [string, string] => [k, translateWith(syntax, v, `${where}.${k}`)],
-    );
+    const entries = Object.entries(value as object).map(([k, v]): [string, string] => [k, translateWith(syntax, v, `${where}.${k}`)]);
     return syntax.dict(entries, where);
   }
-  const kind = value === undefined ? 'undefined' : typeof value === 'object' ? value.constructor?.name ?? 'object' : typeof value;
+  const kind = value === undefined ? 'undefined' : typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
   throw new UsageError(`parameter ${where}: a ${kind} value cannot be passed to a ${syntax.language} notebook`);
 }
 

@@ -58,7 +58,7 @@ describe('executeNotebook', () => {
     expect(summarize(code(saved.cells[2]).outputs)).toEqual([{ stream: 'stdout', text: 'alpha=0.5\n' }]);
   });
 
-  it('marks a failing cell failed, later cells pending, and adds papermill\'s banner and anchor', async () => {
+  it("marks a failing cell failed, later cells pending, and adds papermill's banner and anchor", async () => {
     const { result, saved } = await runner.run('fails-in-cell-3');
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -164,7 +164,7 @@ describe('executeNotebook', () => {
     let seen: ReturnType<typeof JSON.parse> | undefined;
     for (let i = 0; i < 300 && !seen; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      let doc;
+      let doc: { cells: { metadata: { papermill: { status: string } } }[] };
       try {
         doc = JSON.parse(readFileSync(outputPath, 'utf8')); // never half-written: saves are atomic
       } catch (err) {
@@ -177,7 +177,10 @@ describe('executeNotebook', () => {
     if (!seen) {
       // Say why (a kernel that never started, say), rather than only that nothing was seen.
       const { result } = await running;
-      expect(seen, `no mid-run save with cell 2 running within 30 s; the run ended ${JSON.stringify(result.ok ? 'ok' : result.error)}`).toBeDefined();
+      expect(
+        seen,
+        `no mid-run save with cell 2 running within 30 s; the run ended ${JSON.stringify(result.ok ? 'ok' : result.error)}`,
+      ).toBeDefined();
     }
     expect(seen.cells[0].metadata.papermill.status).toBe('completed');
     expect(summarize(seen.cells[0].outputs)).toEqual([{ stream: 'stdout', text: 'first\n' }]);

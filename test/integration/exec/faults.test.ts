@@ -48,19 +48,28 @@ describe('executeNotebook under faults', () => {
     ]);
   });
 
-  it.each(['kernel-dies', 'kernel-killed'])('reports a kernel that dies mid-cell (%s) as kernel_died, without hanging', async (name) => {
-    const { result, saved } = await runner.run(name);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.error).toMatchObject({ errorClass: 'kernel_died', cell: 1, ename: 'DeadKernelError' });
-    expect(result.error.message).toMatch(/the kernel died/);
-    expect(statuses(saved)).toEqual([undefined, 'completed', undefined, 'failed', 'pending']);
-    expect(summarize(code(saved.cells[1]).outputs)).toEqual([{ stream: 'stdout', text: expect.stringMatching(/^about to/) }]);
-    expect(code(saved.cells[4]).outputs).toEqual([]);
-  }, 20_000);
+  it.each(['kernel-dies', 'kernel-killed'])(
+    'reports a kernel that dies mid-cell (%s) as kernel_died, without hanging',
+    async (name) => {
+      const { result, saved } = await runner.run(name);
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.error).toMatchObject({ errorClass: 'kernel_died', cell: 1, ename: 'DeadKernelError' });
+      expect(result.error.message).toMatch(/the kernel died/);
+      expect(statuses(saved)).toEqual([undefined, 'completed', undefined, 'failed', 'pending']);
+      expect(summarize(code(saved.cells[1]).outputs)).toEqual([{ stream: 'stdout', text: expect.stringMatching(/^about to/) }]);
+      expect(code(saved.cells[4]).outputs).toEqual([]);
+    },
+    20_000,
+  );
 
   it('fails with kernel_start when the kernel does not start in time', async () => {
-    const { result, saved } = await runner.run('prints-cwd', { getKernel: (kernelName) => import('../../../src/kernel/kernel-session.js').then(({ KernelSession }) => KernelSession.start({ endpoint: server(), kernelName, startTimeoutMs: 50 })) });
+    const { result, saved } = await runner.run('prints-cwd', {
+      getKernel: (kernelName) =>
+        import('../../../src/kernel/kernel-session.js').then(({ KernelSession }) =>
+          KernelSession.start({ endpoint: server(), kernelName, startTimeoutMs: 50 }),
+        ),
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error).toEqual({
@@ -75,7 +84,7 @@ describe('executeNotebook under faults', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.errorClass).toBe('kernel_start');
-    expect(result.error.message).toMatch(/^no kernel named "no-such-kernel" on the Jupyter server\n  available kernels: .*python3/);
+    expect(result.error.message).toMatch(/^no kernel named "no-such-kernel" on the Jupyter server\n {2}available kernels: .*python3/);
   });
 
   it('wrote only notebooks that nbformat validates', async () => {

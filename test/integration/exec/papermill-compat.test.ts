@@ -22,7 +22,17 @@ const cases: { name: string; params: Record<string, unknown> }[] = [
   { name: 'scrapbook-outputs', params: { source: 'cli' } },
   {
     name: 'no-parameters-cell',
-    params: { alpha: 0.5, label: 'say "hi"\n\tbye\\', n: -3, big: 1e100, flag: true, off: false, none: null, items: [1, 'two', [2.5]], d: { k: 1.5, 'a b': 'c' } },
+    params: {
+      alpha: 0.5,
+      label: 'say "hi"\n\tbye\\',
+      n: -3,
+      big: 1e100,
+      flag: true,
+      off: false,
+      none: null,
+      items: [1, 'two', [2.5]],
+      d: { k: 1.5, 'a b': 'c' },
+    },
   },
 ];
 
@@ -66,14 +76,17 @@ describe('flow and papermill write the same executed notebook', () => {
   const pairs: { name: string; flow: Notebook; papermill: Notebook; papermillError: { ename: string; evalue: string } | null }[] = [];
 
   beforeAll(async () => {
-    const jobs = cases.map((c) => ({ ...c, input: join(notebooksDir, `${c.name}.ipynb`), output: runner.outputPath(`${c.name}.papermill`) }));
+    const jobs = cases.map((c) => ({
+      ...c,
+      input: join(notebooksDir, `${c.name}.ipynb`),
+      output: runner.outputPath(`${c.name}.papermill`),
+    }));
     const papermillDone = runPapermill(jobs.map(({ input, output, params }) => ({ input, output, params, cwd: notebooksDir })));
     const flowOutputs: string[] = [];
     for (const c of cases) flowOutputs.push((await runner.run(c.name, { params: c.params })).outputPath);
     const errors = await papermillDone;
-    cases.forEach((c, i) =>
-      pairs.push({ name: c.name, flow: read(flowOutputs[i]!), papermill: read(jobs[i]!.output), papermillError: errors[i]! }),
-    );
+    for (const [i, c] of cases.entries())
+      pairs.push({ name: c.name, flow: read(flowOutputs[i]!), papermill: read(jobs[i]!.output), papermillError: errors[i]! });
   }, 180_000);
 
   it.each(cases.map((c) => c.name).filter((n) => !(n in divergences)))('%s: same cells, outputs, statuses and metadata', (name) => {
@@ -87,7 +100,9 @@ describe('flow and papermill write the same executed notebook', () => {
   it('raises-exception-tag: papermill fails the notebook and adds its banner; flow lets the cell raise', () => {
     const { flow, papermill, papermillError } = pairs.find((p) => p.name === 'raises-exception-tag')!;
     expect(papermillError).toMatchObject({ ename: 'ValueError', evalue: 'expected failure' });
-    const withoutMarkers = papermill.cells.filter((c) => !((c.metadata.tags as string[] | undefined) ?? []).includes('papermill-error-cell-tag'));
+    const withoutMarkers = papermill.cells.filter(
+      (c) => !((c.metadata.tags as string[] | undefined) ?? []).includes('papermill-error-cell-tag'),
+    );
     expect(flow.cells.map(comparable)).toEqual(withoutMarkers.map(comparable));
     expectSameMetadata(flow, { ...papermill, cells: withoutMarkers }, { exception: null });
   });
@@ -103,7 +118,7 @@ describe('flow and papermill write the same executed notebook', () => {
     expectSameMetadata(flow, papermill, { exception: null });
   });
 
-  it('wrote only notebooks that nbformat validates (flow\'s and papermill\'s)', async () => {
+  it("wrote only notebooks that nbformat validates (flow's and papermill's)", async () => {
     await validateNotebooks(runner.written);
   });
 });

@@ -2,7 +2,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { executeNotebook, kernelPathFor, type ExecuteNotebookOptions, type ExecuteNotebookResult } from '../../../src/kernel/execute-notebook.js';
+import {
+  executeNotebook,
+  kernelPathFor,
+  type ExecuteNotebookOptions,
+  type ExecuteNotebookResult,
+} from '../../../src/kernel/execute-notebook.js';
 import type { JupyterServer } from '../../../src/kernel/jupyter-server.js';
 import { KernelSession } from '../../../src/kernel/kernel-session.js';
 import type { Cell, Notebook, Output } from '../../../src/notebook/types.js';
@@ -48,8 +53,7 @@ export function fixtureRunner(getServer: () => JupyterServer): FixtureRunner {
         inputPath: join(notebooksDir, `${name}.ipynb`),
         outputPath: out,
         params: {},
-        getKernel: (kernelName) =>
-          KernelSession.start({ endpoint: getServer(), kernelName, path: kernelPathFor(cwd ?? notebooksDir) }),
+        getKernel: (kernelName) => KernelSession.start({ endpoint: getServer(), kernelName, path: kernelPathFor(cwd ?? notebooksDir) }),
         warn: (w) => warnings.push(w),
         ...rest,
       });

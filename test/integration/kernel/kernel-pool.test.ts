@@ -21,7 +21,7 @@ async function kernelIds(): Promise<string[]> {
 }
 
 describe('the embedded server', () => {
-  it('runs the jupyter script\'s own Python with the bootstrap, and serves kernels that way', () => {
+  it("runs the jupyter script's own Python with the bootstrap, and serves kernels that way", () => {
     const { jupyter } = findJupyter({ cwd: repoRoot });
     expect(serverCommand(jupyter, '/run/flow-jupyter-server.py')).toMatchObject({ fast: true, prefix: ['/run/flow-jupyter-server.py'] });
     expect(serverCommand('/bin/sh', '/run/flow-jupyter-server.py')).toEqual({ file: '/bin/sh', prefix: ['server'], fast: false });

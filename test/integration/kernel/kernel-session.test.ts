@@ -25,7 +25,7 @@ describe('KernelSession on a real server', () => {
       expect(r.status).toBe('ok');
       expect(c.messages[0]).toEqual(['stream', { name: 'stdout', text: '/tmp\n' }]);
       expect(c.messages[1]?.[0]).toBe('execute_result');
-      expect((c.messages[1]?.[1].data as Record<string, string>)['text/plain']).toBe('42');
+      expect((c.messages[1]![1].data as Record<string, string>)['text/plain']).toBe('42');
       expect(k.languageInfo.name).toBe('python');
     } finally {
       await k.shutdown();

@@ -27,7 +27,12 @@ async function roundTrip(value: unknown): Promise<unknown> {
     },
   });
   if (r.status !== 'ok') throw new Error(`kernel rejected ${code}: ${JSON.stringify(r)}`);
-  return JSON.parse(out.replace(/\bNaN\b/g, '"__nan__"').replace(/-Infinity\b/g, '"__-inf__"').replace(/\bInfinity\b/g, '"__inf__"'));
+  return JSON.parse(
+    out
+      .replace(/\bNaN\b/g, '"__nan__"')
+      .replace(/-Infinity\b/g, '"__-inf__"')
+      .replace(/\bInfinity\b/g, '"__inf__"'),
+  );
 }
 
 function normalize(v: unknown): unknown {
@@ -45,7 +50,11 @@ describe('Python translator through a real kernel', () => {
   it('round-trips arbitrary unicode strings (quotes, backslashes, newlines, controls, surrogates)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.constantFrom('"', "'''", '\\', '\\n', '\r\n', '\u2028', '\u0085', '\x00', '${{ x }}', '"""', '\ud800')),
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.string({ unit: 'grapheme' }),
+          fc.constantFrom('"', "'''", '\\', '\\n', '\r\n', '\u2028', '\u0085', '\x00', '${{ x }}', '"""', '\ud800'),
+        ),
         async (s) => {
           expect(await roundTrip(s)).toBe(s);
         },
@@ -55,15 +64,14 @@ describe('Python translator through a real kernel', () => {
   });
 
   it('round-trips nested JSON-like values, floats included', async () => {
-    const leaf = fc.oneof(
-      fc.string({ unit: 'binary', maxLength: 12 }),
-      fc.boolean(),
-      fc.constant(null),
-      fc.integer(),
-      fc.double(),
-    );
+    const leaf = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.boolean(), fc.constant(null), fc.integer(), fc.double());
     const value = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), tie('node'), { maxKeys: 4 })),
+      node: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('node'), { maxLength: 4 }),
+        fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), tie('node'), { maxKeys: 4 }),
+      ),
     })).node;
     await fc.assert(
       fc.asyncProperty(value, async (v) => {

@@ -33,7 +33,7 @@ const readNb = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as Notebook;
 const text = (c: CodeCell) => (Array.isArray(c.source) ? c.source.join('') : c.source);
 
 describe('a two-node workflow on a real kernel', () => {
-  it('runs both notebooks in order, passing the first one\'s output to the second', async () => {
+  it("runs both notebooks in order, passing the first one's output to the second", async () => {
     const { workflow } = await loadWorkflow(join(fixturesDir, 'two-node', 'wf.yml'));
     const params = resolveRunParams(workflow, { params: { rows: '21' } });
     const plan = buildPlan(workflow);

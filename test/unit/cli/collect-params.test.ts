@@ -19,14 +19,21 @@ describe('collectCliParams', () => {
 
   it('keeps YAML floats floats: 1.0 from -y or -f is injected as 1.0, as papermill does', () => {
     const params = collectCliParams({ yaml: ['{a: 1.0, b: 2, c: [1.5e3, 3.0], d: "1.0", e: 12345678901234567890}'] });
-    expect(translateParameters('python', params)).toBe('# Parameters\na = 1.0\nb = 2\nc = [1500.0, 3.0]\nd = "1.0"\ne = 12345678901234567890\n');
+    expect(translateParameters('python', params)).toBe(
+      '# Parameters\na = 1.0\nb = 2\nc = [1500.0, 3.0]\nd = "1.0"\ne = 12345678901234567890\n',
+    );
   });
 
   it('applies -f < -y < -p < -r', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flow-params-'));
     const file = join(dir, 'p.yml');
     writeFileSync(file, 'a: file\nb: file\nc: file\nd: file\n');
-    const params = collectCliParams({ files: [file], yaml: ['{b: yaml, c: yaml, d: yaml}'], params: ['c', '1', 'd', '2'], raw: ['d', '3'] });
+    const params = collectCliParams({
+      files: [file],
+      yaml: ['{b: yaml, c: yaml, d: yaml}'],
+      params: ['c', '1', 'd', '2'],
+      raw: ['d', '3'],
+    });
     expect(params).toEqual({ a: 'file', b: 'yaml', c: 1, d: '3' });
   });
 

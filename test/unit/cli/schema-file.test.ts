@@ -9,7 +9,5 @@ import { cliPath, repoRoot } from '../../helpers/paths.js';
 it('schema/workflow.schema.json is up to date with `flow schema`', async () => {
   const { stdout } = await execa('node', [cliPath, 'schema']);
   const committed = readFileSync(join(repoRoot, 'schema', 'workflow.schema.json'), 'utf8');
-  expect(JSON.parse(committed), 'regenerate with: node dist/cli/main.js schema > schema/workflow.schema.json').toEqual(
-    JSON.parse(stdout),
-  );
+  expect(JSON.parse(committed), 'regenerate with: node dist/cli/main.js schema > schema/workflow.schema.json').toEqual(JSON.parse(stdout));
 });

@@ -14,7 +14,10 @@ describe('CLI start-up', () => {
       const heavy = [...packages].filter((p) => /^(ink|react|@jupyterlab\/|ws$|@marcbachmann\/|zod|@dagrejs\/|execa|yaml)/.test(p));
       expect(heavy, entry).toEqual([]);
       const rel = [...files].map((f) => f.slice(repoRoot.length + 1));
-      expect(rel.filter((f) => /^src\/(kernel|ui|report|engine|workflow|notebook|ledger|graph)\//.test(f) || f === 'src/cli/early-server.ts'), entry).toEqual([]);
+      expect(
+        rel.filter((f) => /^src\/(kernel|ui|report|engine|workflow|notebook|ledger|graph)\//.test(f) || f === 'src/cli/early-server.ts'),
+        entry,
+      ).toEqual([]);
     }
   });
 
@@ -40,7 +43,9 @@ describe('CLI start-up', () => {
   });
 
   it('a -p without NAME=VALUE is a usage error (exit 2) that says what to write', async () => {
-    const r = await execa('node', [cliPath, 'run', join(repoRoot, 'test', 'fixtures', 'two-node', 'wf.yml'), '-p', 'rows'], { reject: false });
+    const r = await execa('node', [cliPath, 'run', join(repoRoot, 'test', 'fixtures', 'two-node', 'wf.yml'), '-p', 'rows'], {
+      reject: false,
+    });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toBe('error: -p rows: expected NAME=VALUE — e.g. -p period=P2');
   });

@@ -4,7 +4,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../../src/engine/events.js';
 import type { ExpressionFunctions } from '../../../src/engine/run-options.js';
 import { WorkflowError } from '../../../src/errors.js';
 import { buildPlan } from '../../../src/graph/build-plan.js';
@@ -30,7 +29,10 @@ function chainAndFan(edit: (id: string, line: string) => string = (_, l) => l): 
   node('start', 'params: { x: "${{ params.base }}" }, outputs: { n: integer }');
   for (let i = 1; i < 1000; i++) {
     const prev = i === 1 ? 'start' : `c${i - 1}`;
-    node(`c${i}`, `needs: [${prev}], params: { x: "\${{ nodes.${prev}.outputs.n }}", root: "\${{ nodes.start.outputs.n }}" }, outputs: { n: integer }`);
+    node(
+      `c${i}`,
+      `needs: [${prev}], params: { x: "\${{ nodes.${prev}.outputs.n }}", root: "\${{ nodes.start.outputs.n }}" }, outputs: { n: integer }`,
+    );
   }
   node(
     'decide',
@@ -54,7 +56,9 @@ function chainAndFan(edit: (id: string, line: string) => string = (_, l) => l): 
 function writeWorkflow(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'flow-large-'));
   const nb = {
-    cells: [{ cell_type: 'code', source: 'x = 0\nroot = 0\nk = 0', metadata: { tags: ['parameters'] }, outputs: [], execution_count: null }],
+    cells: [
+      { cell_type: 'code', source: 'x = 0\nroot = 0\nk = 0', metadata: { tags: ['parameters'] }, outputs: [], execution_count: null },
+    ],
     metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' }, language_info: { name: 'python' } },
     nbformat: 4,
     nbformat_minor: 5,
@@ -155,9 +159,9 @@ describe('a 10,000-node plan on the fake executor', () => {
     for (const call of h.executor.calls) expect(call.params.x).toBe(Math.floor(Number(call.node.slice(1)) / 100) + 1);
 
     const finishedAt = new Map<string, number>();
-    h.events.forEach((e: RunEvent, i) => e.type === 'node_finished' && finishedAt.set(e.node, i));
+    for (const [i, e] of h.events.entries()) if (e.type === 'node_finished') finishedAt.set(e.node, i);
     const startedAt = new Map<string, number>();
-    h.events.forEach((e: RunEvent, i) => e.type === 'node_started' && startedAt.set(e.node, i));
+    for (const [i, e] of h.events.entries()) if (e.type === 'node_started') startedAt.set(e.node, i);
     for (let i = 0; i < N; i++) {
       for (const need of needsOf(i)) expect(finishedAt.get(`n${need}`)!).toBeLessThan(startedAt.get(`n${i}`)!);
     }

@@ -51,9 +51,15 @@ export function planOf(workflow: Workflow): Plan {
   const upstream: Record<string, string[]> = {};
   const downstream: Record<string, string[]> = {};
   const branchParents: Record<string, string[]> = {};
-  for (const id of ids) (upstream[id] = []), (downstream[id] = []), (branchParents[id] = []);
+  for (const id of ids) {
+    upstream[id] = [];
+    downstream[id] = [];
+    branchParents[id] = [];
+  }
   const link = (from: string, to: string) => {
-    if (!upstream[to].includes(from)) upstream[to].push(from), downstream[from].push(to);
+    if (upstream[to].includes(from)) return;
+    upstream[to].push(from);
+    downstream[from].push(to);
   };
   for (const n of Object.values(workflow.nodes)) {
     for (const u of n.needs) link(u, n.id);

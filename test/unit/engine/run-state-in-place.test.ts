@@ -18,7 +18,13 @@ describe('reduceRunStateInPlace', () => {
   it('returns a new state and a new node for each change, and keeps the other nodes as they were', () => {
     const at = '2026-11-26T09:30:00.000Z';
     const started: RunEvent = {
-      type: 'run_started', at, runId: 'r', workflow: 'w', workflowFile: 'w.yml', runDir: 'runs/r', params: {},
+      type: 'run_started',
+      at,
+      runId: 'r',
+      workflow: 'w',
+      workflowFile: 'w.yml',
+      runDir: 'runs/r',
+      params: {},
       nodes: Array.from({ length: 10_000 }, (_, i) => ({ id: `n${i}`, notebook: 'n.ipynb' })),
     };
     let state: RunState = reduceRunStateInPlace(initialRunState(), started);
@@ -35,7 +41,15 @@ describe('reduceRunStateInPlace', () => {
     for (let i = 0; i < 10_000; i++) {
       const node = `n${i}`;
       state = reduceRunStateInPlace(state, { type: 'node_queued', at, node });
-      state = reduceRunStateInPlace(state, { type: 'node_started', at, node, attempt: 1, maxAttempts: 1, notebookPath: `${node}.ipynb`, params: {} });
+      state = reduceRunStateInPlace(state, {
+        type: 'node_started',
+        at,
+        node,
+        attempt: 1,
+        maxAttempts: 1,
+        notebookPath: `${node}.ipynb`,
+        params: {},
+      });
       state = reduceRunStateInPlace(state, { type: 'node_finished', at, node, status: 'succeeded', attempts: 1, durationMs: 1 });
     }
     expect(Object.values(state.nodes).every((n) => n.status === 'succeeded' && n.attempts.length === 1)).toBe(true);

@@ -32,7 +32,9 @@ describe('matrix', () => {
     expect(h.executor.callsOf('d')[0].params).toEqual({ scores: ['0.1/1', '0.1/2', '0.5/1', '0.5/2'] });
     expect(summary.nodes.m).toMatchObject({ status: 'succeeded', outputs: { score: ['0.1/1', '0.1/2', '0.5/1', '0.5/2'] } });
     expect(h.events[0]).toMatchObject({ type: 'run_started', nodes: [{ id: 'm', instances: 4 }, { id: 'd' }] });
-    const instanceEnds = h.events.flatMap((e) => (e.type === 'node_finished' && e.node === 'm' && e.instance !== undefined ? [e.instance] : []));
+    const instanceEnds = h.events.flatMap((e) =>
+      e.type === 'node_finished' && e.node === 'm' && e.instance !== undefined ? [e.instance] : [],
+    );
     expect(instanceEnds.sort()).toEqual([0, 1, 2, 3]);
   });
 
@@ -59,6 +61,10 @@ describe('matrix', () => {
     await h.run();
     const failed = h.events.find((e) => e.type === 'attempt_failed');
     expect(failed).toMatchObject({ node: 'm', instance: 1, attempt: 1, notebookPath: '/runs/wf/r1/m.1.attempt-1.ipynb' });
-    expect(h.executor.callsOf('m').map((c) => [c.instance, c.attempt])).toEqual([[0, 1], [1, 1], [1, 2]]);
+    expect(h.executor.callsOf('m').map((c) => [c.instance, c.attempt])).toEqual([
+      [0, 1],
+      [1, 1],
+      [1, 2],
+    ]);
   });
 });

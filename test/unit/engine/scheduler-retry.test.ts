@@ -11,19 +11,30 @@ const ofType = <T extends RunEvent['type']>(events: RunEvent[], type: T) => even
 describe('runPlan: retries', () => {
   it('retries with exact backoff delays, capped by max_delay, each attempt keeping its notebook', async () => {
     const plan = makePlan({ a: { retry: { attempts: 4, delay: 2000, backoff: 3, maxDelay: 10_000, on: ['kernel_died'] } } });
-    const h = harness(plan, { a: [{ fail: 'kernel_died' }, { fail: 'kernel_died' }, { fail: 'kernel_died' }, { outputs: { x: 1 } }] }, { writeNotebooks: true });
+    const h = harness(
+      plan,
+      { a: [{ fail: 'kernel_died' }, { fail: 'kernel_died' }, { fail: 'kernel_died' }, { outputs: { x: 1 } }] },
+      { writeNotebooks: true },
+    );
     const summary = await h.run();
     expect(summary.nodes.a).toMatchObject({ status: 'succeeded', attempts: 4, outputs: { x: 1 }, notebookPath: join(h.runDir, 'a.ipynb') });
     // min(2000 × 3^(n-1), 10000) for n = 1, 2, 3
     expect(ofType(h.events, 'attempt_failed').map((e) => e.retryInMs)).toEqual([2000, 6000, 10_000]);
     expect(h.clock.sleeps).toEqual([2000, 6000, 10_000]);
     const starts = ofType(h.events, 'node_started');
-    expect(starts.map((e) => [e.attempt, e.maxAttempts])).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]]);
+    expect(starts.map((e) => [e.attempt, e.maxAttempts])).toEqual([
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [4, 4],
+    ]);
     const gaps = starts.slice(1).map((s, i) => Date.parse(s.at) - Date.parse(ofType(h.events, 'attempt_failed')[i].at));
     expect(gaps).toEqual([2000, 6000, 10_000]);
     // Every attempt runs into <node>.ipynb; a failed one is moved aside before the retry.
     expect(h.executor.calls.map((c) => c.outputPath)).toEqual(Array(4).fill(join(h.runDir, 'a.ipynb')));
-    expect(ofType(h.events, 'attempt_failed').map((e) => e.notebookPath)).toEqual([1, 2, 3].map((n) => join(h.runDir, `a.attempt-${n}.ipynb`)));
+    expect(ofType(h.events, 'attempt_failed').map((e) => e.notebookPath)).toEqual(
+      [1, 2, 3].map((n) => join(h.runDir, `a.attempt-${n}.ipynb`)),
+    );
     expect(readdirSync(h.runDir).sort()).toEqual(['a.attempt-1.ipynb', 'a.attempt-2.ipynb', 'a.attempt-3.ipynb', 'a.ipynb']);
     expect(JSON.parse(readFileSync(join(h.runDir, 'a.attempt-2.ipynb'), 'utf8'))).toMatchObject({ attempt: 2 });
     expect(JSON.parse(readFileSync(join(h.runDir, 'a.ipynb'), 'utf8'))).toMatchObject({ attempt: 4 });
@@ -44,7 +55,12 @@ describe('runPlan: retries', () => {
     const plan = makePlan({ a: { retry: { attempts: 2, delay: 500, on: ['timeout'] } } });
     const h = harness(plan, { a: [{ fail: 'timeout' }, { fail: { errorClass: 'timeout', message: 'second' } }] }, { writeNotebooks: true });
     const summary = await h.run();
-    expect(summary.nodes.a).toMatchObject({ status: 'failed', attempts: 2, error: { message: 'second' }, notebookPath: join(h.runDir, 'a.ipynb') });
+    expect(summary.nodes.a).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      error: { message: 'second' },
+      notebookPath: join(h.runDir, 'a.ipynb'),
+    });
     expect(h.clock.sleeps).toEqual([500]);
     expect(readdirSync(h.runDir).sort()).toEqual(['a.attempt-1.ipynb', 'a.ipynb']);
     expect(summary.exitCode).toBe(1);
@@ -55,7 +71,11 @@ describe('runPlan: retries', () => {
     const h = harness(plan, { a: [{ fail: 'timeout' }, {}], b: { durationMs: 100 } });
     await h.run();
     // With the slot held through the wait, b could only start after a's second attempt.
-    expect(h.executor.calls.map((c) => [c.node, c.attempt])).toEqual([['a', 1], ['b', 1], ['a', 2]]);
+    expect(h.executor.calls.map((c) => [c.node, c.attempt])).toEqual([
+      ['a', 1],
+      ['b', 1],
+      ['a', 2],
+    ]);
     const [a1, b1] = h.executor.calls;
     expect(b1.startedAt).toBe(a1.startedAt);
     const failedAt = Date.parse(h.events.find((e) => e.type === 'attempt_failed')!.at);

@@ -61,7 +61,9 @@ describe('runPlan: reuse, --only, --from', () => {
   });
 
   it('rejects an unknown node', async () => {
-    await expect(harness(chain).run({ only: ['nope'] })).rejects.toThrow(new UsageError('--only names unknown node "nope"', 'nodes: a, b, c'));
+    await expect(harness(chain).run({ only: ['nope'] })).rejects.toThrow(
+      new UsageError('--only names unknown node "nope"', 'nodes: a, b, c'),
+    );
     await expect(harness(chain).run({ from: 'zz' })).rejects.toBeInstanceOf(UsageError);
   });
 });

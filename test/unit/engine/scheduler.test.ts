@@ -87,7 +87,12 @@ describe('runPlan: branch and join (DESIGN §2)', () => {
     expect(summary.nodes.build_xml.error).toEqual({ errorClass: 'error', message: 'error in build_xml' });
     expect(summary).toMatchObject({ status: 'failed', exitCode: 1 });
     const finished = h.events.at(-1);
-    expect(finished).toMatchObject({ type: 'run_finished', status: 'failed', exitCode: 1, counts: { succeeded: 3, skipped: 1, failed: 1, upstream_failed: 1 } });
+    expect(finished).toMatchObject({
+      type: 'run_finished',
+      status: 'failed',
+      exitCode: 1,
+      counts: { succeeded: 3, skipped: 1, failed: 1, upstream_failed: 1 },
+    });
   });
 
   it('takes no branch when no `when` holds and there is no otherwise', async () => {
@@ -123,7 +128,11 @@ describe('runPlan: chains, conditions, outputs', () => {
     const h = harness(plan, { a: { outputs: { n: 2 } } });
     const summary = await h.run();
     expect(statuses(summary)).toEqual({ a: 'succeeded', b: 'skipped', c: 'skipped', d: 'skipped' });
-    expect(summary.nodes.b.skip).toEqual({ kind: 'condition_false', expression: 'nodes.a.outputs.n > 5', operands: { 'nodes.a.outputs.n': 2 } });
+    expect(summary.nodes.b.skip).toEqual({
+      kind: 'condition_false',
+      expression: 'nodes.a.outputs.n > 5',
+      operands: { 'nodes.a.outputs.n': 2 },
+    });
     expect(summary.nodes.c.skip).toEqual({ kind: 'upstream_skipped', upstream: ['b'] });
     expect(summary.nodes.d.skip).toEqual({ kind: 'upstream_skipped', upstream: ['c'] });
     expect(h.executor.calls.map((c) => c.node)).toEqual(['a']);
@@ -142,7 +151,12 @@ describe('runPlan: chains, conditions, outputs', () => {
       a: { outputs: { path: 'string', rows: 'integer' } },
       b: {
         needs: ['a'],
-        params: { p: '${{ nodes.a.outputs.path }}', rows: '${{ nodes.a.outputs.rows }}', label: '${{ params.period }}-${{ run.id }}', s: '${{ nodes.a.status }}' },
+        params: {
+          p: '${{ nodes.a.outputs.path }}',
+          rows: '${{ nodes.a.outputs.rows }}',
+          label: '${{ params.period }}-${{ run.id }}',
+          s: '${{ nodes.a.status }}',
+        },
       },
     });
     const h = harness(plan, { a: { outputs: { path: '/x', rows: 7 } } });
@@ -155,7 +169,11 @@ describe('runPlan: chains, conditions, outputs', () => {
   it('fails a node whose params cannot be rendered, without running it', async () => {
     const h = harness(makePlan({ a: {}, b: { needs: ['a'], params: { p: '${{ nodes.a.outputs.nope }}' } } }));
     const summary = await h.run();
-    expect(summary.nodes.b).toMatchObject({ status: 'failed', attempts: 0, error: { errorClass: 'error', message: 'params: no such key: nodes.a.outputs.nope' } });
+    expect(summary.nodes.b).toMatchObject({
+      status: 'failed',
+      attempts: 0,
+      error: { errorClass: 'error', message: 'params: no such key: nodes.a.outputs.nope' },
+    });
     expect(h.executor.callsOf('b')).toEqual([]);
   });
 
@@ -177,10 +195,25 @@ describe('runPlan: chains, conditions, outputs', () => {
   });
 
   it('emits events in a consistent order for one node', async () => {
-    const h = harness(makePlan({ a: {} }), { a: { progress: [{ kind: 'cell_started', cell: 0, total: 1 }, { kind: 'output', stream: 'stdout', text: 'hi\n' }, { kind: 'cell_finished', cell: 0, total: 1, ok: true }] } });
+    const h = harness(makePlan({ a: {} }), {
+      a: {
+        progress: [
+          { kind: 'cell_started', cell: 0, total: 1 },
+          { kind: 'output', stream: 'stdout', text: 'hi\n' },
+          { kind: 'cell_finished', cell: 0, total: 1, ok: true },
+        ],
+      },
+    });
     await h.run();
     expect(h.events.map((e) => e.type)).toEqual([
-      'run_started', 'node_queued', 'node_started', 'cell_started', 'node_output', 'cell_finished', 'node_finished', 'run_finished',
+      'run_started',
+      'node_queued',
+      'node_started',
+      'cell_started',
+      'node_output',
+      'cell_finished',
+      'node_finished',
+      'run_finished',
     ]);
     expect(h.events[2]).toMatchObject({ attempt: 1, maxAttempts: 1, notebookPath: '/runs/wf/r1/a.ipynb', at: '2026-11-26T09:30:00.000Z' });
   });
@@ -202,7 +235,12 @@ describe('runPlan: every run_if rule against every upstream status', () => {
     upstream_failed: { root: {}, u: { needs: ['root'] } },
   };
   const expected: Record<RunIf, Record<string, string>> = {
-    none_failed_min_one_success: { succeeded: 'succeeded', failed: 'upstream_failed', skipped: 'skipped', upstream_failed: 'upstream_failed' },
+    none_failed_min_one_success: {
+      succeeded: 'succeeded',
+      failed: 'upstream_failed',
+      skipped: 'skipped',
+      upstream_failed: 'upstream_failed',
+    },
     all_success: { succeeded: 'succeeded', failed: 'upstream_failed', skipped: 'skipped', upstream_failed: 'upstream_failed' },
     all_done: { succeeded: 'succeeded', failed: 'succeeded', skipped: 'succeeded', upstream_failed: 'succeeded' },
     one_success: { succeeded: 'succeeded', failed: 'upstream_failed', skipped: 'skipped', upstream_failed: 'upstream_failed' },

@@ -17,7 +17,10 @@ const expectedSingle: Record<RunIf, string[]> = {
 };
 
 function outcome(rule: RunIf, statuses: EdgeStatus[]): string {
-  const o = applyTriggerRule(rule, statuses.map((status, i) => ({ from: `u${i}`, status })));
+  const o = applyTriggerRule(
+    rule,
+    statuses.map((status, i) => ({ from: `u${i}`, status })),
+  );
   return o.run ? 'run' : o.status;
 }
 

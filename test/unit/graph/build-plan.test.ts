@@ -33,13 +33,25 @@ describe('buildPlan', async () => {
   });
 
   test.each([
-    ['  a: { notebook: a.ipynb, needs: [c] }\n  b: { notebook: b.ipynb, needs: [a] }\n  c: { notebook: c.ipynb, needs: [b] }\n', ['t.yml:3:3: nodes form a cycle: a → b → c → a — a node cannot wait for itself; remove one of these needs or next entries']],
-    ['  a: { notebook: a.ipynb, next: [{ goto: b }] }\n  b: { notebook: b.ipynb, next: [{ goto: a }] }\n  c: { notebook: c.ipynb, needs: [d] }\n  d: { notebook: d.ipynb, needs: [c] }\n', [
-      't.yml:3:3: nodes form a cycle: a → b → a — a node cannot wait for itself; remove one of these needs or next entries',
-      't.yml:5:3: nodes form a cycle: c → d → c — a node cannot wait for itself; remove one of these needs or next entries',
-    ]],
+    [
+      '  a: { notebook: a.ipynb, needs: [c] }\n  b: { notebook: b.ipynb, needs: [a] }\n  c: { notebook: c.ipynb, needs: [b] }\n',
+      ['t.yml:3:3: nodes form a cycle: a → b → c → a — a node cannot wait for itself; remove one of these needs or next entries'],
+    ],
+    [
+      '  a: { notebook: a.ipynb, next: [{ goto: b }] }\n  b: { notebook: b.ipynb, next: [{ goto: a }] }\n  c: { notebook: c.ipynb, needs: [d] }\n  d: { notebook: d.ipynb, needs: [c] }\n',
+      [
+        't.yml:3:3: nodes form a cycle: a → b → a — a node cannot wait for itself; remove one of these needs or next entries',
+        't.yml:5:3: nodes form a cycle: c → d → c — a node cannot wait for itself; remove one of these needs or next entries',
+      ],
+    ],
   ])('cycles are errors that print the cycle', async (nodes, expected) => {
-    const err = (() => { try { return buildPlan(wfs.get(nodes)!); } catch (e) { return e; } })();
+    const err = (() => {
+      try {
+        return buildPlan(wfs.get(nodes)!);
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(err).toBeInstanceOf(WorkflowError);
     expect((err as WorkflowError).diagnostics.map(formatDiagnostic)).toEqual(expected);
   });
@@ -47,7 +59,8 @@ describe('buildPlan', async () => {
   for (const n of [
     '  a: { notebook: a.ipynb, needs: [c] }\n  b: { notebook: b.ipynb, needs: [a] }\n  c: { notebook: c.ipynb, needs: [b] }\n',
     '  a: { notebook: a.ipynb, next: [{ goto: b }] }\n  b: { notebook: b.ipynb, next: [{ goto: a }] }\n  c: { notebook: c.ipynb, needs: [d] }\n  d: { notebook: d.ipynb, needs: [c] }\n',
-  ]) wfs.set(n, await load(n));
+  ])
+    wfs.set(n, await load(n));
 
   test('a node only reachable through an impossible branch is a warning', async () => {
     const { workflow: wf } = await loadWorkflow('test/fixtures/workflows/unreachable.yml');
@@ -81,20 +94,40 @@ describe('formatPlan', async () => {
     expect(formatPlan(plan, 'mermaid')).toBe(
       [
         'flowchart TD',
-        '  n0["extract"]', '  n1["validate"]', '  n2["error_report"]', '  n3["build_xml"]', '  n4["summary"]', '  n5["alert"]',
+        '  n0["extract"]',
+        '  n1["validate"]',
+        '  n2["error_report"]',
+        '  n3["build_xml"]',
+        '  n4["summary"]',
+        '  n5["alert"]',
         '  n0 --> n1',
         '  n1 -.->|"when outputs.errors > 0"| n2',
         '  n1 -.->|"otherwise"| n3',
-        '  n2 --> n4', '  n3 --> n4', '  n0 --> n5', '  n1 --> n5', '  n3 --> n5',
+        '  n2 --> n4',
+        '  n3 --> n4',
+        '  n0 --> n5',
+        '  n1 --> n5',
+        '  n3 --> n5',
         '',
       ].join('\n'),
     );
   });
 
   test('dot escapes quotes in labels', async () => {
-    const wf = await load('  a: { notebook: a.ipynb, outputs: { s: string }, next: [{ when: \'outputs.s == "x"\', goto: b }] }\n  b: { notebook: b.ipynb }\n');
+    const wf = await load(
+      '  a: { notebook: a.ipynb, outputs: { s: string }, next: [{ when: \'outputs.s == "x"\', goto: b }] }\n  b: { notebook: b.ipynb }\n',
+    );
     expect(formatPlan(buildPlan(wf), 'dot')).toBe(
-      ['digraph "t" {', '  rankdir=TB;', '  node [shape=box];', '  "a";', '  "b";', '  "a" -> "b" [label="when outputs.s == \\"x\\"", style=dashed];', '}', ''].join('\n'),
+      [
+        'digraph "t" {',
+        '  rankdir=TB;',
+        '  node [shape=box];',
+        '  "a";',
+        '  "b";',
+        '  "a" -> "b" [label="when outputs.s == \\"x\\"", style=dashed];',
+        '}',
+        '',
+      ].join('\n'),
     );
   });
 });

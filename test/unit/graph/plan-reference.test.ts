@@ -11,7 +11,10 @@ function reference(workflow: Workflow, upstream: Readonly<Record<string, readonl
   const ids = Object.keys(workflow.nodes);
   const rank = new Map(ids.map((id, i) => [id, i]));
   const branchParents = Object.fromEntries(
-    ids.map((id) => [id, ids.filter((p) => workflow.nodes[p]!.next.some((b) => b.goto === id)).sort((a, b) => rank.get(a)! - rank.get(b)!)]),
+    ids.map((id) => [
+      id,
+      ids.filter((p) => workflow.nodes[p]!.next.some((b) => b.goto === id)).sort((a, b) => rank.get(a)! - rank.get(b)!),
+    ]),
   );
   const waiting = new Map(ids.map((id) => [id, upstream[id]!.length]));
   const order: string[] = [];
@@ -34,7 +37,10 @@ function reference(workflow: Workflow, upstream: Readonly<Record<string, readonl
     for (const id of ids) {
       if (reached.has(id)) continue;
       const ups = upstream[id]!;
-      if (ups.length === 0 || ups.some((u) => reached.has(u) && takeable(u, id))) (reached.add(id), (changed = true));
+      if (ups.length === 0 || ups.some((u) => reached.has(u) && takeable(u, id))) {
+        reached.add(id);
+        changed = true;
+      }
     }
   }
   return { order, branchParents, unreachable: ids.filter((id) => !reached.has(id)) };
@@ -51,7 +57,7 @@ const randomWorkflow = fc
       branches: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1), fc.boolean()), { maxLength: 2 * n }),
     }),
   )
-  .map(({ n, fileOrder, needs, branches }) => {
+  .map(({ fileOrder, needs, branches }) => {
     const nodes: Record<string, NodeInput & { needs: string[]; next: { when?: string; goto: string }[] }> = {};
     for (const i of fileOrder) nodes[`n${i}`] = { needs: [], next: [] };
     for (const [a, b] of needs) if (a < b && !nodes[`n${b}`]!.needs.includes(`n${a}`)) nodes[`n${b}`]!.needs.push(`n${a}`);
@@ -66,7 +72,9 @@ test('buildPlan gives what the quadratic algorithms gave', () => {
       const ref = reference(workflow, plan.upstream);
       expect(plan.order).toEqual(ref.order);
       expect(plan.branchParents).toEqual(ref.branchParents);
-      expect(plan.warnings.map((w) => w.message)).toEqual(ref.unreachable.map((id) => `node "${id}" can never run: no branch that can be taken leads to it`));
+      expect(plan.warnings.map((w) => w.message)).toEqual(
+        ref.unreachable.map((id) => `node "${id}" can never run: no branch that can be taken leads to it`),
+      );
       for (const [id, ups] of Object.entries(plan.upstream)) for (const u of ups) expect(plan.downstream[u]).toContain(id);
     }),
     { numRuns: 300 },

@@ -20,7 +20,7 @@ describe('findJupyter', () => {
     writeFileSync(join(fakeBin, 'jupyter'), '#!/bin/sh\nexit 1\n');
     chmodSync(join(fakeBin, 'jupyter'), 0o755);
     expect(() => findJupyter({ cwd: emptyDir(), env: { PATH: fakeBin } })).toThrow(
-      /No Jupyter with jupyter_server was found \(looked at --jupyter, FLOW_JUPYTER, \.venv, PATH\)\.\n  Install one with `npm run setup`/,
+      /No Jupyter with jupyter_server was found \(looked at --jupyter, FLOW_JUPYTER, \.venv, PATH\)\.\n {2}Install one with `npm run setup`/,
     );
   });
 

@@ -36,7 +36,7 @@ const entry = (runId: string, status: RunListEntry['status'], counts: RunListEnt
 });
 
 describe('formatRunList', () => {
-  it('counts nodes in the reporters\' words', () => {
+  it("counts nodes in the reporters' words", () => {
     expect(formatRunList([entry('20261126T093000Z-aaaa', 'failed', { succeeded: 3, upstream_failed: 6, failed: 1 })], 'runs')).toBe(
       [
         'RUN ID                 WORKFLOW  STATUS  STARTED               DURATION  NODES',
@@ -44,11 +44,19 @@ describe('formatRunList', () => {
         '',
       ].join('\n'),
     );
-    expect(formatRunList([entry('20261126T093000Z-aaaa', 'unreadable', {})], 'runs')).toContain('unreadable  2026-11-26 09:30:00Z  2.1s      -\n');
+    expect(formatRunList([entry('20261126T093000Z-aaaa', 'unreadable', {})], 'runs')).toContain(
+      'unreadable  2026-11-26 09:30:00Z  2.1s      -\n',
+    );
   });
 
   it('follows the table with how to continue an abandoned run', () => {
-    const text = formatRunList([entry('20261127T000000Z-bbbb', 'succeeded', { succeeded: 1 }), entry('20261126T093000Z-aaaa', 'abandoned', { succeeded: 1, running: 1 })], 'runs');
+    const text = formatRunList(
+      [
+        entry('20261127T000000Z-bbbb', 'succeeded', { succeeded: 1 }),
+        entry('20261126T093000Z-aaaa', 'abandoned', { succeeded: 1, running: 1 }),
+      ],
+      'runs',
+    );
     expect(text.split('\n').slice(2)).toEqual([
       '20261126T093000Z-aaaa  wf        abandoned  2026-11-26 09:30:00Z  2.1s      1 succeeded, 1 running',
       '',
@@ -56,7 +64,9 @@ describe('formatRunList', () => {
       '',
     ]);
     const two = formatRunList([entry('20261127T000000Z-bbbb', 'abandoned', {}), entry('20261126T093000Z-aaaa', 'abandoned', {})], 'runs');
-    expect(two).toMatch(/\n\nabandoned: flow stopped without recording the end of 2 runs \(killed\?\); continue one with `flow resume <run id>`\n$/);
+    expect(two).toMatch(
+      /\n\nabandoned: flow stopped without recording the end of 2 runs \(killed\?\); continue one with `flow resume <run id>`\n$/,
+    );
   });
 });
 

@@ -56,7 +56,11 @@ describe('formatRun values', () => {
   it('shows long paths in full, one value a line aligned under the first', () => {
     const ref = `${runDir}/work/reference_data_with_a_long_name.csv`;
     const out = `${runDir}/work/cleaned_students_and_modules.parquet`;
-    const text = formatRun(record([node('load_reference_data', { outputs: { reference_path: ref, rows: 1200, out_path: out } })], { params: { dir: ref, year: 2025 } }));
+    const text = formatRun(
+      record([node('load_reference_data', { outputs: { reference_path: ref, rows: 1200, out_path: out } })], {
+        params: { dir: ref, year: 2025 },
+      }),
+    );
     expect(text).toContain(`params    dir="${ref}"\n          year=2025\n`);
     const pad = ' '.repeat('load_reference_data'.length + 2);
     const lines = text.split('\n');
@@ -74,9 +78,12 @@ describe('formatRun values', () => {
     expect(text).toContain(`path="${'x'.repeat(600)}"\n`);
   });
 
-  it('counts nodes in the reporters\' words', () => {
+  it("counts nodes in the reporters' words", () => {
     const text = formatRun(
-      record([node('a', { status: 'failed' }), node('b', { status: 'upstream_failed', skip: { kind: 'upstream_failed', upstream: ['a'] } })], { status: 'failed', exitCode: 1 }),
+      record(
+        [node('a', { status: 'failed' }), node('b', { status: 'upstream_failed', skip: { kind: 'upstream_failed', upstream: ['a'] } })],
+        { status: 'failed', exitCode: 1 },
+      ),
     );
     expect(text).toContain('nodes     1 failed, 1 upstream failed\n');
     expect(text).not.toContain('upstream_failed,');
@@ -91,7 +98,8 @@ describe('formatRun values', () => {
 });
 
 describe('formatRun of a run left running', () => {
-  const running = (r: Partial<RunRecord>) => record([node('a', { status: 'running' })], { status: 'running', exitCode: undefined, durationMs: undefined, ...r });
+  const running = (r: Partial<RunRecord>) =>
+    record([node('a', { status: 'running' })], { status: 'running', exitCode: undefined, durationMs: undefined, ...r });
 
   it('calls a run whose flow process is gone abandoned, and says how to continue it', () => {
     const text = formatRun(running({ pid: deadPid(), host: hostname() }));
@@ -120,7 +128,11 @@ describe('reused nodes in a resumed run', () => {
       b: { needs: ['a', 'm', 'gone'] },
     });
     const plan = planOf(wf);
-    const reuse = { a: { status: 'succeeded' as const, outputs: { n: 1 } }, m: { status: 'succeeded' as const, outputs: { n: [1, 2] } }, gone: { status: 'succeeded' as const } };
+    const reuse = {
+      a: { status: 'succeeded' as const, outputs: { n: 1 } },
+      m: { status: 'succeeded' as const, outputs: { n: [1, 2] } },
+      gone: { status: 'succeeded' as const },
+    };
     let state: RunState = initialRunState();
     const events: string[] = [];
     await runPlan(plan, {

@@ -12,7 +12,17 @@ function stateWith(statuses: Record<string, string>, outputs: Record<string, Rec
   const nodes = Object.fromEntries(
     Object.entries(statuses).map(([id, status]) => [id, { id, notebook: '', status, attempts: [], lastOutput: [], outputs: outputs[id] }]),
   );
-  return { runId: 'r0', workflow: 'wf', workflowFile: '', runDir: '', params: {}, startedAt: '', status: 'failed', nodes, logs: [] } as RunState;
+  return {
+    runId: 'r0',
+    workflow: 'wf',
+    workflowFile: '',
+    runDir: '',
+    params: {},
+    startedAt: '',
+    status: 'failed',
+    nodes,
+    logs: [],
+  } as RunState;
 }
 
 describe('planResume', () => {
@@ -26,9 +36,16 @@ describe('planResume', () => {
   });
 
   it('re-runs what did not succeed and everything downstream; reuses the rest', () => {
-    const prev = stateWith({ a: 'succeeded', b: 'failed', c: 'upstream_failed', d: 'succeeded', e: 'succeeded', f: 'cancelled' }, { a: { x: 1 }, d: { y: 2 } });
+    const prev = stateWith(
+      { a: 'succeeded', b: 'failed', c: 'upstream_failed', d: 'succeeded', e: 'succeeded', f: 'cancelled' },
+      { a: { x: 1 }, d: { y: 2 } },
+    );
     expect(planResume(prev, plan)).toEqual({
-      reuse: { a: { status: 'succeeded', outputs: { x: 1 } }, d: { status: 'succeeded', outputs: { y: 2 } }, e: { status: 'succeeded', outputs: {} } },
+      reuse: {
+        a: { status: 'succeeded', outputs: { x: 1 } },
+        d: { status: 'succeeded', outputs: { y: 2 } },
+        e: { status: 'succeeded', outputs: {} },
+      },
       rerun: ['b', 'c', 'f'],
     });
   });
@@ -106,9 +123,14 @@ describe('resumeParams', () => {
   const spec = (name: string, extra: { default?: unknown }) =>
     ({ name, type: 'string', required: !('default' in extra), pos: { line: 1, col: 1 }, ...extra }) as Workflow['params'][string];
 
-  it('keeps the run\'s own params, gives a param declared since its default, and names a new required one', () => {
+  it("keeps the run's own params, gives a param declared since its default, and names a new required one", () => {
     const workflow = {
-      params: { period: spec('period', {}), region: spec('region', { default: 'UK' }), owner: spec('owner', {}), tier: spec('tier', { default: 'gold' }) },
+      params: {
+        period: spec('period', {}),
+        region: spec('region', { default: 'UK' }),
+        owner: spec('owner', {}),
+        tier: spec('tier', { default: 'gold' }),
+      },
     } as unknown as Workflow;
     // The run had period (still required) and tier (its own value wins over the default).
     expect(resumeParams({ params: { period: 'P2', tier: 'silver' } }, workflow)).toEqual({

@@ -15,7 +15,12 @@ describe('RunLedger', () => {
     const events = lines.map((l) => JSON.parse(l) as RunEvent);
     expect(events[0]).toMatchObject({ type: 'run_started', params: { year: 2025 } });
     expect(events.at(-1)).toMatchObject({ type: 'run_finished', status: 'failed', exitCode: 1 });
-    expect(events.filter((e) => e.type === 'node_finished').map((e) => e.node).sort()).toEqual(['a', 'b', 'c']);
+    expect(
+      events
+        .filter((e) => e.type === 'node_finished')
+        .map((e) => e.node)
+        .sort(),
+    ).toEqual(['a', 'b', 'c']);
 
     const record = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunRecord;
     expect(record).toMatchObject({
@@ -53,7 +58,16 @@ describe('RunLedger', () => {
     mkdirSync(runDir);
     const ledger = await RunLedger.open({ runDir, workflow: f.wf, flowVersion: '1' });
     const at = '2026-11-26T09:30:00.000Z';
-    ledger.handle({ type: 'run_started', at, runId: 'r', workflow: 'wf', workflowFile: '/wf/wf.yml', runDir: runDir, params: {}, nodes: [{ id: 'a', notebook: 'nb/a.ipynb' }] });
+    ledger.handle({
+      type: 'run_started',
+      at,
+      runId: 'r',
+      workflow: 'wf',
+      workflowFile: '/wf/wf.yml',
+      runDir: runDir,
+      params: {},
+      nodes: [{ id: 'a', notebook: 'nb/a.ipynb' }],
+    });
     ledger.handle({ type: 'node_queued', at, node: 'a' });
     ledger.handle({ type: 'node_started', at, node: 'a', attempt: 1, maxAttempts: 1, notebookPath: 'x', params: {} });
     await ledger.flush();

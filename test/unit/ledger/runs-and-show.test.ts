@@ -58,7 +58,10 @@ describe('loadRun and flow show', () => {
       new UsageError(`no run "2025" in ${f.runsDir}`, 'list runs with `flow runs`, or pass a run directory'),
     );
     await expect(loadRun('2026', f.runsDir)).rejects.toThrow(
-      new UsageError('"2026" matches 2 runs: wf/20261127T100000Z-bbbb, wf/20261126T093000Z-aaaa', 'give more of the run id, or the run directory'),
+      new UsageError(
+        '"2026" matches 2 runs: wf/20261127T100000Z-bbbb, wf/20261126T093000Z-aaaa',
+        'give more of the run id, or the run directory',
+      ),
     );
     const broken = join(f.root, 'broken');
     mkdirSync(broken);

@@ -8,11 +8,15 @@ import { fixturesDir } from '../../helpers/paths.js';
 
 const fixture = (name: string) => readNotebook(join(fixturesDir, 'notebooks', name));
 const code = (source: string, tags?: string[]): Cell => ({
-  cell_type: 'code', id: source.replace(/\W/g, '') || 'empty', source, metadata: tags ? { tags } : {}, outputs: [], execution_count: null,
+  cell_type: 'code',
+  id: source.replace(/\W/g, '') || 'empty',
+  source,
+  metadata: tags ? { tags } : {},
+  outputs: [],
+  execution_count: null,
 });
 const book = (...cells: Cell[]): Notebook => ({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
-const layout = (nb: Notebook) =>
-  nb.cells.map((c) => `${(c.metadata.tags ?? []).join(',') || '-'}: ${sourceText(c.source)}`);
+const layout = (nb: Notebook) => nb.cells.map((c) => `${(c.metadata.tags ?? []).join(',') || '-'}: ${sourceText(c.source)}`);
 
 describe('injectParameters', () => {
   test('goes right after the first parameters cell; the input is unchanged', async () => {
@@ -32,7 +36,11 @@ describe('injectParameters', () => {
   });
 
   test('only the first parameters cell counts', () => {
-    const { notebook } = injectParameters(book(code('a = 1', ['parameters']), code('b = 2', ['parameters'])), { a: 2 }, { language: 'python' });
+    const { notebook } = injectParameters(
+      book(code('a = 1', ['parameters']), code('b = 2', ['parameters'])),
+      { a: 2 },
+      { language: 'python' },
+    );
     expect(layout(notebook)).toEqual(['parameters: a = 1', 'injected-parameters: # Parameters\na = 2\n', 'parameters: b = 2']);
   });
 

@@ -8,7 +8,10 @@ const nbPath = (name: string) => join(fixturesDir, 'notebooks', name);
 
 async function run(args: InspectArgs): Promise<string> {
   let out = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    out += String(s);
+    return true;
+  });
   await (inspectCommand.handler as (a: InspectArgs) => Promise<void>)(args);
   vi.restoreAllMocks();
   return out;

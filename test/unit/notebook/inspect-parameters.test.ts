@@ -24,7 +24,7 @@ const SOURCES = [
 ];
 
 describe('inspectParameters', () => {
-  test('matches papermill\'s PythonTranslator.inspect', () => {
+  test("matches papermill's PythonTranslator.inspect", () => {
     const expected = JSON.parse(
       runPython(
         [

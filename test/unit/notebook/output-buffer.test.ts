@@ -100,14 +100,16 @@ describe('CellOutputs', () => {
 
   test('20 MB of prints stay in few chunks and serialize to every line', () => {
     const c = new CellOutputs(new DisplayIndex());
-    const line = 'x'.repeat(99) + '\n';
+    const line = `${'x'.repeat(99)}\n`;
     for (let i = 0; i < 200_000; i++) c.onMessage('stream', { name: 'stdout', text: line });
     const out = c.outputs[0]!;
     expect(c.outputs).toHaveLength(1);
     const chunks = (out as { text: string[] }).text;
-    expect(chunks.length).toBeLessThanOrEqual(Math.ceil((20_000_000) / (64 * 1024)) + 1);
+    expect(chunks.length).toBeLessThanOrEqual(Math.ceil(20_000_000 / (64 * 1024)) + 1);
     const nb: Notebook = {
-      nbformat: 4, nbformat_minor: 5, metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
       cells: [{ cell_type: 'code', id: 'c', source: '', metadata: {}, outputs: c.outputs, execution_count: 1 }],
     };
     let lines = 0;

@@ -31,22 +31,39 @@ const STYLE = 'style="color:red; font-family:Helvetica Neue, Helvetica, Arial, s
 async function runFailing(): Promise<Notebook> {
   const input = await readNotebook(join(fixturesDir, 'notebooks', 'fails-in-cell-3.ipynb'));
   const { notebook: nb } = injectParameters(input, { alpha: 0.5, name: 'x"y', big: 10n ** 30n, nan: NaN }, { language: 'python' });
-  prepareNotebookMetadata(nb, { parameters: { alpha: 0.5 }, inputPath: 'in.ipynb', outputPath: 'out.ipynb', defaultParameters: { alpha: 0.1 } });
+  prepareNotebookMetadata(nb, {
+    parameters: { alpha: 0.5 },
+    inputPath: 'in.ipynb',
+    outputPath: 'out.ipynb',
+    defaultParameters: { alpha: 0.1 },
+  });
   startNotebook(nb, t(0));
   const displays = new DisplayIndex();
   // cells: 0 injected, 1 x = 1, 2 print, 3 raise, 4 never
-  for (const [i, s] of [[0, 1], [1, 2], [2, 3]] as const) {
+  for (const [i, s] of [
+    [0, 1],
+    [1, 2],
+    [2, 3],
+  ] as const) {
     const cell = nb.cells[i]!;
     startCell(cell, t(s));
     recordExecutionTiming(cell, 'iopub.status.busy', '2026-11-26T09:30:01.000001Z');
     if (cell.cell_type === 'code') cell.execution_count = i + 1;
-    if (i === 2) new CellOutputs(displays, (cell as unknown as { outputs: never[] }).outputs).onMessage('stream', { name: 'stdout', text: 'before the failure\n' });
+    if (i === 2)
+      new CellOutputs(displays, (cell as unknown as { outputs: never[] }).outputs).onMessage('stream', {
+        name: 'stdout',
+        text: 'before the failure\n',
+      });
     completeCell(cell, t(s + 1));
   }
   const failing = nb.cells[3]!;
   startCell(failing, t(4));
   if (failing.cell_type === 'code') failing.execution_count = 4;
-  new CellOutputs(displays, (failing as unknown as { outputs: never[] }).outputs).onMessage('error', { ename: 'ValueError', evalue: 'boom in cell 3', traceback: ['tb'] });
+  new CellOutputs(displays, (failing as unknown as { outputs: never[] }).outputs).onMessage('error', {
+    ename: 'ValueError',
+    evalue: 'boom in cell 3',
+    traceback: ['tb'],
+  });
   failCell(nb, failing);
   completeCell(failing, t(5));
   finishNotebook(nb, t(6));
@@ -75,7 +92,13 @@ describe('papermill metadata', () => {
     });
     // banner, injected, x = 1, print, anchor, raise, never
     expect(nb.cells.map((c) => c.metadata.papermill?.status)).toEqual([
-      undefined, 'completed', 'completed', 'completed', undefined, 'failed', 'pending',
+      undefined,
+      'completed',
+      'completed',
+      'completed',
+      undefined,
+      'failed',
+      'pending',
     ]);
     expect(nb.cells[5]!.metadata.papermill).toEqual({
       exception: true,
@@ -146,7 +169,9 @@ describe('papermill metadata', () => {
 
   test('the one-call forms: startNotebookMetadata, finishCell, finishNotebookMetadata', () => {
     const nb: Notebook = {
-      nbformat: 4, nbformat_minor: 5, metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
       cells: [
         { cell_type: 'markdown', id: 'm', source: '', metadata: {} },
         { cell_type: 'code', id: 'a', source: '', metadata: {}, outputs: [], execution_count: null },
@@ -157,7 +182,12 @@ describe('papermill metadata', () => {
     startCell(nb.cells[1]!, t(1));
     finishCell(nb.cells[1]!, t(3), true);
     finishNotebookMetadata(nb, { endTime: t(4), exception: true });
-    expect(nb.metadata.papermill).toMatchObject({ start_time: papermillTime(t(0)), end_time: papermillTime(t(4)), duration: 4, exception: true });
+    expect(nb.metadata.papermill).toMatchObject({
+      start_time: papermillTime(t(0)),
+      end_time: papermillTime(t(4)),
+      duration: 4,
+      exception: true,
+    });
     expect(nb.cells.map((c) => c.metadata.papermill?.status)).toEqual(['completed', 'failed', 'pending']);
     expect(nb.cells[1]!.metadata.papermill).toMatchObject({ duration: 2, exception: true });
   });

@@ -8,8 +8,33 @@ import { runPython } from './python.js';
 type Tagged = unknown[];
 
 const special = fc.constantFrom(
-  '\\', '"', "'", '\n', '\r', '\t', '\0', '\x0b', '\x0c', '\x1c', '\x85', '\u2028', '\u2029', '\ufeff',
-  '\u200b', '{', '}', '%', '!', '?', '$', '#', 'é', '😀', '\udbff', '\udc00', '\ud800',
+  '\\',
+  '"',
+  "'",
+  '\n',
+  '\r',
+  '\t',
+  '\0',
+  '\x0b',
+  '\x0c',
+  '\x1c',
+  '\x85',
+  '\u2028',
+  '\u2029',
+  '\ufeff',
+  '\u200b',
+  '{',
+  '}',
+  '%',
+  '!',
+  '?',
+  '$',
+  '#',
+  'é',
+  '😀',
+  '\udbff',
+  '\udc00',
+  '\ud800',
 );
 const text = fc.oneof(
   fc.string({ unit: 'binary' }),
@@ -57,7 +82,7 @@ function fromPython(t: Tagged): Tagged {
   return t;
 }
 
-const EVALUATE = String.raw`
+const EVALUATE = `
 import json, sys
 from IPython.core.inputtransformer2 import TransformerManager
 tm = TransformerManager()

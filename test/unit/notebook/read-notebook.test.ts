@@ -119,8 +119,14 @@ describe('notebookKernel', () => {
   test.each([
     [{}, { name: undefined, language: 'python' }],
     [{ kernelspec: { name: 'ir', language: 'R' } }, { name: 'ir', language: 'R' }],
-    [{ kernelspec: { name: 'julia-1.10' }, language_info: { name: 'julia' } }, { name: 'julia-1.10', language: 'julia' }],
-    [{ kernelspec: { name: 'x', language: 'R' }, language_info: { name: 'python' } }, { name: 'x', language: 'python' }],
+    [
+      { kernelspec: { name: 'julia-1.10' }, language_info: { name: 'julia' } },
+      { name: 'julia-1.10', language: 'julia' },
+    ],
+    [
+      { kernelspec: { name: 'x', language: 'R' }, language_info: { name: 'python' } },
+      { name: 'x', language: 'python' },
+    ],
   ])('%j', (metadata, expected) => {
     expect(notebookKernel(nb(metadata as Notebook['metadata']))).toEqual(expected);
   });

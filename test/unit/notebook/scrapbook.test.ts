@@ -71,14 +71,40 @@ describe('outputs probe', () => {
       'nested = {"a": [1, (2, 3)], "$flow": "user key", "__proto__": 1}',
       'npint = np.int64(7); arr = np.arange(3); frame = object(); badkey = {1: 2}',
     ].join('\n');
-    const names = ['rows', 'ratio', 'name', 'flag', 'nothing', 'big', 'nan', 'ninf', 'negzero', 'nested', 'npint', 'arr', 'frame', 'badkey', 'missing'];
+    const names = [
+      'rows',
+      'ratio',
+      'name',
+      'flag',
+      'nothing',
+      'big',
+      'nan',
+      'ninf',
+      'negzero',
+      'nested',
+      'npint',
+      'arr',
+      'frame',
+      'badkey',
+      'missing',
+    ];
     const stdout = runPython(`${setup}\nprint("noise")\n${outputsProbeCode(names)}\nassert "_flow_outputs_probe" not in globals()`);
     expect(stdout.startsWith(`noise\n${PROBE_MARKER}`)).toBe(true);
     const result = parseOutputsProbe(stdout)!;
     const nested = JSON.parse('{"a": [1, [2, 3]], "$flow": "user key", "__proto__": 1}');
     expect(result.values).toEqual({
-      rows: 3, ratio: 0.75, name: 'é\u2028"x', flag: true, nothing: null, big: 10n ** 30n, nan: NaN, ninf: -Infinity,
-      negzero: -0, nested, npint: 7, arr: [0, 1, 2],
+      rows: 3,
+      ratio: 0.75,
+      name: 'é\u2028"x',
+      flag: true,
+      nothing: null,
+      big: 10n ** 30n,
+      nan: NaN,
+      ninf: -Infinity,
+      negzero: -0,
+      nested,
+      npint: 7,
+      arr: [0, 1, 2],
     });
     expect(Object.keys(result.values.nested as object)).toEqual(['a', '$flow', '__proto__']);
     expect(result.errors).toEqual({ frame: 'object is not JSON-serializable', badkey: 'a dict key is int, not str' });

@@ -110,8 +110,14 @@ describe('serializeNotebook', () => {
 describe('splitLines', () => {
   test.each([
     [['a\r\nb'], ['a\r\n', 'b']],
-    [['a\r', '\nb'], ['a\r\n', 'b']],
-    [['a\r', 'b'], ['a\r', 'b']],
+    [
+      ['a\r', '\nb'],
+      ['a\r\n', 'b'],
+    ],
+    [
+      ['a\r', 'b'],
+      ['a\r', 'b'],
+    ],
     [['a\r'], ['a\r']],
     [['a', 'b', 'c\n'], ['abc\n']],
     [['\u2028x\x0by\x85'], ['\u2028', 'x\x0b', 'y\x85']],
@@ -126,9 +132,12 @@ describe('splitLines', () => {
       200,
     );
     const expected = JSON.parse(
-      runPython('import json,sys\nprint(json.dumps([("".join(c)).splitlines(True) for c in json.load(sys.stdin)]))', JSON.stringify(samples)),
+      runPython(
+        'import json,sys\nprint(json.dumps([("".join(c)).splitlines(True) for c in json.load(sys.stdin)]))',
+        JSON.stringify(samples),
+      ),
     ) as string[][];
-    samples.forEach((chunks, i) => expect([...splitLines(chunks)]).toEqual(expected[i]));
+    for (const [i, chunks] of samples.entries()) expect([...splitLines(chunks)]).toEqual(expected[i]);
   });
 });
 
@@ -148,7 +157,11 @@ describe('writeNotebookAtomic', () => {
     const path = join(dir, 'out.ipynb');
     await writeNotebookAtomic(path, empty());
     const bad = empty() as Notebook & { metadata: { boom: unknown } };
-    bad.metadata.boom = { toJSON: () => { throw new Error('cannot serialize'); } };
+    bad.metadata.boom = {
+      toJSON: () => {
+        throw new Error('cannot serialize');
+      },
+    };
     await expect(writeNotebookAtomic(path, bad)).rejects.toThrow('cannot serialize');
     expect(readdirSync(dir)).toEqual(['out.ipynb']);
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(empty());
@@ -167,8 +180,18 @@ describe('createNotebookSaver', () => {
       new Promise<void>((resolve, reject) => {
         active++;
         maxActive = Math.max(maxActive, active);
-        const done = (f: () => void) => () => { active--; f(); };
-        calls.push({ resolve: done(resolve), reject: (e) => { active--; reject(e); }, version: nb.metadata.v });
+        const done = (f: () => void) => () => {
+          active--;
+          f();
+        };
+        calls.push({
+          resolve: done(resolve),
+          reject: (e) => {
+            active--;
+            reject(e);
+          },
+          version: nb.metadata.v,
+        });
       });
     return { calls, write, maxActive: () => maxActive };
   }

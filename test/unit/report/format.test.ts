@@ -66,8 +66,12 @@ describe('describeSkip', () => {
     [{ kind: 'condition_false', expression: 'false', operands: {} }, 'condition false was false'],
     [
       {
-        kind: 'branch_not_taken', by: 'validate', chose: 'build_xml', because: 'otherwise',
-        operands: { 'outputs.errors': 0n }, rejected: ['outputs.errors > 0'],
+        kind: 'branch_not_taken',
+        by: 'validate',
+        chose: 'build_xml',
+        because: 'otherwise',
+        operands: { 'outputs.errors': 0n },
+        rejected: ['outputs.errors > 0'],
       },
       'branch not taken — validate chose build_xml because outputs.errors > 0 was false (outputs.errors=0)',
     ],
@@ -81,14 +85,25 @@ describe('describeSkip', () => {
     ],
     [
       {
-        kind: 'branch_not_taken', by: 'route', chose: 'c', because: 'outputs.n > 10',
-        operands: { 'outputs.n': 11, 'outputs.kind': 'x' }, rejected: ['outputs.kind == "a"', 'outputs.kind == "b"'],
+        kind: 'branch_not_taken',
+        by: 'route',
+        chose: 'c',
+        because: 'outputs.n > 10',
+        operands: { 'outputs.n': 11, 'outputs.kind': 'x' },
+        rejected: ['outputs.kind == "a"', 'outputs.kind == "b"'],
       },
       'branch not taken — route chose c because outputs.kind == "a" was false and outputs.kind == "b" was false ' +
         'and outputs.n > 10 was true (outputs.n=11, outputs.kind="x")',
     ],
     [
-      { kind: 'branch_not_taken', by: 'validate', chose: null, because: 'otherwise', operands: { 'outputs.errors': 0 }, rejected: ['outputs.errors > 0'] },
+      {
+        kind: 'branch_not_taken',
+        by: 'validate',
+        chose: null,
+        because: 'otherwise',
+        operands: { 'outputs.errors': 0 },
+        rejected: ['outputs.errors > 0'],
+      },
       'branch not taken — validate took no branch because outputs.errors > 0 was false (outputs.errors=0)',
     ],
     [{ kind: 'upstream_skipped', upstream: ['error_report', 'build_xml'] }, 'every upstream node was skipped (error_report, build_xml)'],

@@ -22,7 +22,11 @@ describe('json reporter', () => {
 
   it('turns CEL BigInt operands into numbers (strings beyond 2^53) instead of throwing', () => {
     const line = toEventLine({
-      type: 'branch_decided', at: '2026-11-26T09:30:07.000Z', node: 'validate', chose: 'export', because: 'otherwise',
+      type: 'branch_decided',
+      at: '2026-11-26T09:30:07.000Z',
+      node: 'validate',
+      chose: 'export',
+      because: 'otherwise',
       operands: { 'outputs.errors': 0n, big: 2n ** 64n },
     });
     expect(line).toBe(

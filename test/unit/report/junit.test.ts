@@ -83,7 +83,14 @@ describe('renderJunit', () => {
   it('maps cancelled and unfinished nodes to <error>, undecided ones to <skipped>', () => {
     const xml = renderJunit(
       fold([
-        { ...buildEventScript()[0], nodes: [{ id: 'a', notebook: 'a' }, { id: 'b', notebook: 'b' }, { id: 'c', notebook: 'c' }] } as RunEvent,
+        {
+          ...buildEventScript()[0],
+          nodes: [
+            { id: 'a', notebook: 'a' },
+            { id: 'b', notebook: 'b' },
+            { id: 'c', notebook: 'c' },
+          ],
+        } as RunEvent,
         { type: 'node_started', at: scriptAt(1), node: 'a', attempt: 1, maxAttempts: 1, notebookPath: 'a.ipynb', params: {} },
         { type: 'node_finished', at: scriptAt(2), node: 'a', status: 'cancelled', attempts: 1, durationMs: 1 },
         { type: 'node_started', at: scriptAt(1), node: 'b', attempt: 1, maxAttempts: 1, notebookPath: 'b.ipynb', params: {} },
@@ -101,7 +108,12 @@ describe('renderJunit', () => {
       { ...buildEventScript()[0], workflow: `w${nasty}`, params: { p: nasty }, nodes: [{ id: 'n', notebook: 'n' }] } as RunEvent,
       { type: 'node_started', at: scriptAt(1), node: 'n', attempt: 1, maxAttempts: 1, notebookPath: `n${nasty}.ipynb`, params: {} },
       {
-        type: 'node_finished', at: scriptAt(2), node: 'n', status: 'failed', attempts: 1, durationMs: 1,
+        type: 'node_finished',
+        at: scriptAt(2),
+        node: 'n',
+        status: 'failed',
+        attempts: 1,
+        durationMs: 1,
         error: { errorClass: 'error', message: nasty, cell: 0, ename: `E${nasty}`, evalue: nasty, traceback: [nasty] },
       },
     ];

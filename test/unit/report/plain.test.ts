@@ -6,7 +6,12 @@ import { buildEventScript, scriptAt, scriptSummary } from '../../helpers/event-s
 
 async function print(events: RunEvent[], opts: { verbose?: boolean; color?: boolean } = {}): Promise<string> {
   let out = '';
-  const r = createPlainReporter({ out: { write: (s: string) => (out += s) }, color: opts.color ?? false, verbose: opts.verbose, utc: true });
+  const r = createPlainReporter({
+    out: { write: (s: string) => (out += s) },
+    color: opts.color ?? false,
+    verbose: opts.verbose,
+    utc: true,
+  });
   for (const ev of events) r.onEvent(ev);
   await r.close();
   return out;
@@ -88,7 +93,13 @@ ${summary}`,
   it('says when a failure does not fail the run, and when outputs were reused', async () => {
     const out = await print([
       {
-        type: 'node_finished', at: scriptAt(0), node: 'lint', status: 'failed', attempts: 1, durationMs: 300, continueOnError: true,
+        type: 'node_finished',
+        at: scriptAt(0),
+        node: 'lint',
+        status: 'failed',
+        attempts: 1,
+        durationMs: 300,
+        continueOnError: true,
         error: { errorClass: 'timeout', message: 'cell 1 ran longer than 10m', cell: 0 },
       },
       { type: 'node_finished', at: scriptAt(0), node: 'extract', status: 'succeeded', attempts: 1, durationMs: 0, reused: true },

@@ -37,7 +37,13 @@ const started: RunEvent = {
 };
 const output = (text: string): RunEvent => ({ type: 'node_output', at: scriptAt(1), node: 'a', attempt: 1, stream: 'stdout', text });
 const begin: RunEvent = {
-  type: 'node_started', at: scriptAt(1), node: 'a', attempt: 1, maxAttempts: 2, notebookPath: 'a.ipynb', params: {},
+  type: 'node_started',
+  at: scriptAt(1),
+  node: 'a',
+  attempt: 1,
+  maxAttempts: 2,
+  notebookPath: 'a.ipynb',
+  params: {},
 };
 
 describe('reduceRunState over the scripted run', () => {
@@ -75,8 +81,20 @@ describe('reduceRunState over the scripted run', () => {
   it('records each attempt, the failed one with its error', () => {
     const extract = final.nodes.extract;
     expect(extract.attempts).toEqual([
-      { attempt: 1, startedAt: scriptAt(10), finishedAt: scriptAt(1500), notebookPath: `${scriptRunDir}/extract.attempt-1.ipynb`, error: kernelDiedError },
-      { attempt: 2, startedAt: scriptAt(3500), finishedAt: scriptAt(5600), notebookPath: `${scriptRunDir}/extract.ipynb`, error: undefined },
+      {
+        attempt: 1,
+        startedAt: scriptAt(10),
+        finishedAt: scriptAt(1500),
+        notebookPath: `${scriptRunDir}/extract.attempt-1.ipynb`,
+        error: kernelDiedError,
+      },
+      {
+        attempt: 2,
+        startedAt: scriptAt(3500),
+        finishedAt: scriptAt(5600),
+        notebookPath: `${scriptRunDir}/extract.ipynb`,
+        error: undefined,
+      },
     ]);
     expect(extract).toMatchObject({
       maxAttempts: 3,
@@ -92,11 +110,16 @@ describe('reduceRunState over the scripted run', () => {
 
   it('keeps the branch decision and the skip reasons as data', () => {
     expect(final.nodes.validate.branch).toEqual({
-      chose: 'export', because: 'otherwise', operands: { 'outputs.errors': 0n }, rejected: ['outputs.errors > 0'],
+      chose: 'export',
+      because: 'otherwise',
+      operands: { 'outputs.errors': 0n },
+      rejected: ['outputs.errors > 0'],
     });
     expect(final.nodes.error_report.skip).toMatchObject({ kind: 'branch_not_taken', by: 'validate', chose: 'export' });
     expect(final.nodes.audit.skip).toEqual({
-      kind: 'condition_false', expression: 'params.period == "P3"', operands: { 'params.period': 'P2' },
+      kind: 'condition_false',
+      expression: 'params.period == "P3"',
+      operands: { 'params.period': 'P2' },
     });
     expect(final.nodes.summary.skip).toEqual({ kind: 'upstream_failed', upstream: ['export'] });
   });
@@ -129,20 +152,39 @@ describe('reduceRunState, event by event', () => {
 
   it('goes retrying with a countdown target, then running again with a fresh attempt', () => {
     const failed: RunEvent = {
-      type: 'attempt_failed', at: scriptAt(2000), node: 'a', attempt: 1, error: kernelDiedError, notebookPath: 'a.attempt-1.ipynb', retryInMs: 4000,
+      type: 'attempt_failed',
+      at: scriptAt(2000),
+      node: 'a',
+      attempt: 1,
+      error: kernelDiedError,
+      notebookPath: 'a.attempt-1.ipynb',
+      retryInMs: 4000,
     };
     const cell: RunEvent = { type: 'cell_started', at: scriptAt(1500), node: 'a', attempt: 1, cell: 1, total: 3 };
     const retrying = fold([started, begin, cell, output('x\n'), failed]);
     expect(retrying.nodes.a).toMatchObject({ status: 'retrying', retryAt: scriptStart + 6000, error: kernelDiedError });
     const again = fold([{ ...begin, at: scriptAt(6000), attempt: 2, notebookPath: 'a.ipynb' }], retrying);
     expect(again.nodes.a).toMatchObject({
-      status: 'running', retryAt: undefined, cell: undefined, totalCells: undefined, cellsDone: undefined, lastOutput: [], startedAt: scriptAt(1),
+      status: 'running',
+      retryAt: undefined,
+      cell: undefined,
+      totalCells: undefined,
+      cellsDone: undefined,
+      lastOutput: [],
+      startedAt: scriptAt(1),
     });
     expect(again.nodes.a.attempts.map((a) => a.attempt)).toEqual([1, 2]);
   });
 
   it('stays running after a final failed attempt until node_finished', () => {
-    const failed: RunEvent = { type: 'attempt_failed', at: scriptAt(2), node: 'a', attempt: 1, error: exportError, notebookPath: 'a.ipynb' };
+    const failed: RunEvent = {
+      type: 'attempt_failed',
+      at: scriptAt(2),
+      node: 'a',
+      attempt: 1,
+      error: exportError,
+      notebookPath: 'a.ipynb',
+    };
     expect(fold([started, begin, failed]).nodes.a).toMatchObject({ status: 'running', retryAt: undefined, error: exportError });
   });
 
@@ -171,7 +213,17 @@ describe('reduceRunState, event by event', () => {
     const r = fold([{ ...begin, node: 'm', instance: 1, at: scriptAt(2) }], q);
     expect(r.nodes.m).toMatchObject({ status: 'running', startedAt: scriptAt(2) });
     const done = fold(
-      [0, 1].map((i): RunEvent => ({ type: 'node_finished', at: scriptAt(3), node: 'm', instance: i, status: 'succeeded', attempts: 1, durationMs: 1 })),
+      [0, 1].map(
+        (i): RunEvent => ({
+          type: 'node_finished',
+          at: scriptAt(3),
+          node: 'm',
+          instance: i,
+          status: 'succeeded',
+          attempts: 1,
+          durationMs: 1,
+        }),
+      ),
       r,
     );
     expect(done.nodes.m.status).toBe('running');
@@ -191,7 +243,11 @@ describe('reduceRunState, event by event', () => {
   });
 
   it('keeps the running notebook path when node_finished has none', () => {
-    const s = fold([started, begin, { type: 'node_finished', at: scriptAt(5), node: 'a', status: 'cancelled', attempts: 1, durationMs: 4 }]);
+    const s = fold([
+      started,
+      begin,
+      { type: 'node_finished', at: scriptAt(5), node: 'a', status: 'cancelled', attempts: 1, durationMs: 4 },
+    ]);
     expect(s.nodes.a).toMatchObject({ status: 'cancelled', notebookPath: 'a.ipynb' });
     expect(s.nodes.a.attempts[0].finishedAt).toBe(scriptAt(5));
   });

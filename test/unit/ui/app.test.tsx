@@ -22,7 +22,9 @@ const extractRunning = (e: RunEvent) => e.type === 'attempt_failed';
 const exportRunning = (e: RunEvent) => e.type === 'node_finished' && e.instance === 0;
 
 const unmounts: (() => void)[] = [];
-afterEach(() => unmounts.splice(0).forEach((u) => u()));
+afterEach(() => {
+  for (const u of unmounts.splice(0)) u();
+});
 
 function frame(props: Parameters<typeof App>[0]): string {
   const r = render(<App {...props} />);
@@ -118,14 +120,20 @@ ${scriptSummary}`,
       r.rerender(<App state={state} now={Date.parse(ev.at)} frame={0} />);
     }
     const lines = (r.lastFrame() ?? '').split('\n');
-    const finished = lines.slice(0, lines.findIndex((l) => l.startsWith('hesa-return · '))).filter((l) => /^[✔✖↷⊘■] /.test(l));
-    expect(finished.map((l) => l.split(' ')[1])).toEqual([
-      'extract', 'audit', 'validate', 'error_report', 'export', 'summary', 'alert',
-    ]);
+    const finished = lines
+      .slice(
+        0,
+        lines.findIndex((l) => l.startsWith('hesa-return · ')),
+      )
+      .filter((l) => /^[✔✖↷⊘■] /.test(l));
+    expect(finished.map((l) => l.split(' ')[1])).toEqual(['extract', 'audit', 'validate', 'error_report', 'export', 'summary', 'alert']);
   });
 
   it('keeps warnings above the live area', () => {
-    const state = fold([script[0], { type: 'log', at: scriptAt(5), level: 'warn', node: 'extract', message: 'no cell tagged "parameters"' }]);
+    const state = fold([
+      script[0],
+      { type: 'log', at: scriptAt(5), level: 'warn', node: 'extract', message: 'no cell tagged "parameters"' },
+    ]);
     expect(frame({ state, now: scriptStart, frame: 0 }).split('\n')[0]).toBe('⚠ extract: no cell tagged "parameters"');
   });
 

@@ -13,7 +13,7 @@ import { buildEventScript, scriptAt } from '../../helpers/event-script.js';
 
 const unmounts: (() => void)[] = [];
 afterEach(() => {
-  unmounts.splice(0).forEach((u) => u());
+  for (const u of unmounts.splice(0)) u();
   vi.useRealTimers();
 });
 function frame(el: React.ReactElement): string {
@@ -29,7 +29,12 @@ describe('Spinner and ProgressBar', () => {
   });
 
   it('fills in proportion and clamps', () => {
-    const bar = (done: number, total: number, width: number) => frame(<Text>[<ProgressBar done={done} total={total} width={width} />]</Text>);
+    const bar = (done: number, total: number, width: number) =>
+      frame(
+        <Text>
+          [<ProgressBar done={done} total={total} width={width} />]
+        </Text>,
+      );
     expect(bar(1, 4, 8)).toBe('[██░░░░░░]');
     expect(bar(5, 4, 4)).toBe('[████]');
     expect(bar(0, 0, 3)).toBe('[░░░]');
@@ -45,10 +50,18 @@ describe('FinishedNode', () => {
     [{ ...base, reused: true }, '✔ n succeeded (reused from an earlier run)'],
     [{ ...base, status: 'cancelled', attempts: [attempt], durationMs: 3000 }, '■ n cancelled after 3.0s'],
     [{ ...base, status: 'cancelled' }, '■ n cancelled'],
-    [{ ...base, status: 'skipped', skip: { kind: 'upstream_skipped', upstream: ['a', 'b'] } }, '↷ n skipped: every upstream node was skipped (a, b)'],
+    [
+      { ...base, status: 'skipped', skip: { kind: 'upstream_skipped', upstream: ['a', 'b'] } },
+      '↷ n skipped: every upstream node was skipped (a, b)',
+    ],
     [
       {
-        ...base, status: 'failed', attempts: [attempt], durationMs: 200, continueOnError: true, notebookPath: 'runs/r/n.ipynb',
+        ...base,
+        status: 'failed',
+        attempts: [attempt],
+        durationMs: 200,
+        continueOnError: true,
+        notebookPath: 'runs/r/n.ipynb',
         error: { errorClass: 'kernel_died', message: 'the kernel died' },
       },
       '✖ n failed in 200ms: kernel_died: the kernel died (continue_on_error: the run goes on)\n  notebook: runs/r/n.ipynb',

@@ -4,7 +4,10 @@ import { EventEmitter } from 'node:events';
 export class FakeStdout extends EventEmitter {
   readonly frames: string[] = [];
   isTTY = true;
-  constructor(public columns = 100, public rows = 40) {
+  constructor(
+    public columns = 100,
+    public rows = 40,
+  ) {
     super();
   }
   write = (frame: string) => {

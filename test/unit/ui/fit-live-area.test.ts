@@ -35,8 +35,8 @@ describe('fitLiveArea', () => {
 
 describe('reflowExtraLines', () => {
   it('counts the extra physical lines of lines wider than the terminal', () => {
-    expect(reflowExtraLines('short\n' + 'x'.repeat(130) + '\n', 60)).toBe(2);
-    expect(reflowExtraLines('\u001b[32m' + 'y'.repeat(60) + '\u001b[39m', 60)).toBe(0);
+    expect(reflowExtraLines(`short\n${'x'.repeat(130)}\n`, 60)).toBe(2);
+    expect(reflowExtraLines(`\u001b[32m${'y'.repeat(60)}\u001b[39m`, 60)).toBe(0);
     expect(reflowExtraLines('', 60)).toBe(0);
   });
 });

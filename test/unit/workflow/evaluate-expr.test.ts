@@ -80,7 +80,8 @@ describe('renderTemplate', () => {
   });
 
   test("a node's params object carries its declared types from loadWorkflow", async () => {
-    const yaml = 'name: t\nparams: { r: { type: number, default: 2 } }\nnodes:\n  a: { notebook: a.ipynb, params: { x: "${{ params.r * 1.5 }}" } }\n';
+    const yaml =
+      'name: t\nparams: { r: { type: number, default: 2 } }\nnodes:\n  a: { notebook: a.ipynb, params: { x: "${{ params.r * 1.5 }}" } }\n';
     const { workflow } = await parseWorkflow(yaml, '/w/t.yml', { checkNotebooks: false });
     expect(renderTemplate(workflow.nodes.a!.params, { ...ctx, params: { r: 2 } })).toEqual({ x: 3 });
   });

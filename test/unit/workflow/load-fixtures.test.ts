@@ -28,8 +28,18 @@ const table: [string, string[]][] = [
       f('unknown-keys.yml', 6, 14, 'nodes.extract.timeout: "10 minutes" is not a duration — write it like 90s, 10m, 1h or 1h30m'),
       f('unknown-keys.yml', 7, 24, 'nodes.extract.retry.attempts: 0 is less than 1'),
       f('unknown-keys.yml', 7, 27, 'unknown key "max_dealy" in nodes.extract.retry — did you mean "max_delay"?'),
-      f('unknown-keys.yml', 10, 13, 'nodes.report.run_if: "all_succes" is not one of none_failed_min_one_success, all_success, all_done, one_success, one_failed, all_failed, none_failed — did you mean "all_success"?'),
-      f('unknown-keys.yml', 11, 19, 'nodes.report.outputs.n: "integr" is not one of string, integer, number, boolean, list, object, any — did you mean "integer"?'),
+      f(
+        'unknown-keys.yml',
+        10,
+        13,
+        'nodes.report.run_if: "all_succes" is not one of none_failed_min_one_success, all_success, all_done, one_success, one_failed, all_failed, none_failed — did you mean "all_success"?',
+      ),
+      f(
+        'unknown-keys.yml',
+        11,
+        19,
+        'nodes.report.outputs.n: "integr" is not one of string, integer, number, boolean, list, object, any — did you mean "integer"?',
+      ),
     ],
   ],
   [
@@ -38,9 +48,19 @@ const table: [string, string[]][] = [
       f('bad-references.yml', 9, 23, 'node "validate" next[0].when: node "validate" declares no output "erors" — did you mean "errors"?'),
       f('bad-references.yml', 10, 15, 'node "validate" goes to unknown node "eror_report" — did you mean "error_report"?'),
       f('bad-references.yml', 15, 13, 'node "report" needs unknown node "validat" — did you mean "validate"?'),
-      f('bad-references.yml', 16, 15, 'node "report" if: reads node "summary", which is not upstream of node "report" — add "summary" to the needs of "report"'),
+      f(
+        'bad-references.yml',
+        16,
+        15,
+        'node "report" if: reads node "summary", which is not upstream of node "report" — add "summary" to the needs of "report"',
+      ),
       f('bad-references.yml', 16, 46, 'node "report" if: unknown param "yeer" — did you mean "year"?'),
-      f('bad-references.yml', 19, 26, 'node "summary" params.coef: outputs.* can only be read in next[].when — read another node\'s outputs as nodes.<id>.outputs.errors'),
+      f(
+        'bad-references.yml',
+        19,
+        26,
+        'node "summary" params.coef: outputs.* can only be read in next[].when — read another node\'s outputs as nodes.<id>.outputs.errors',
+      ),
     ],
   ],
   [
@@ -69,7 +89,10 @@ const table: [string, string[]][] = [
       f('unsafe-ids.yml', 5, 3, 'node id "nul" is not safe as a file name: Windows reserves it as a device name — rename the node'),
     ],
   ],
-  ['duplicate-ids.yml', [f('duplicate-ids.yml', 5, 3, 'duplicate node id "a" (first written at line 3) — each key may appear once in a mapping')]],
+  [
+    'duplicate-ids.yml',
+    [f('duplicate-ids.yml', 5, 3, 'duplicate node id "a" (first written at line 3) — each key may appear once in a mapping')],
+  ],
   [
     'bad-yaml.yml',
     [
@@ -80,14 +103,49 @@ const table: [string, string[]][] = [
   [
     'notebooks-problems.yml',
     [
-      f('notebooks-problems.yml', 3, 24, `node "missing": notebook notebooks/does-not-exist.ipynb does not exist — paths are relative to the workflow file: looked for ${process.cwd()}/${dir}/notebooks/does-not-exist.ipynb`),
-      f('notebooks-problems.yml', 4, 23, 'node "script": notebook notebooks/not-a-notebook.ipynb is not a notebook: it is not JSON — give the path of an .ipynb file'),
-      f('notebooks-problems.yml', 5, 20, 'node "old": notebook notebooks/nbformat3.ipynb is nbformat 3, not 4 — convert it with `jupyter nbconvert --to notebook`'),
-      f('notebooks-problems.yml', 8, 27, 'warning: node "extract" passes unknown parameter "yaer": the parameters cell of notebooks/extract.ipynb does not define it — it defines year, period'),
-      f('notebooks-problems.yml', 10, 15, 'warning: node "report" passes params, but notebook notebooks/report.ipynb has no cell tagged "parameters" — they will be injected at the top; tag the cell that sets their defaults "parameters"'),
+      f(
+        'notebooks-problems.yml',
+        3,
+        24,
+        `node "missing": notebook notebooks/does-not-exist.ipynb does not exist — paths are relative to the workflow file: looked for ${process.cwd()}/${dir}/notebooks/does-not-exist.ipynb`,
+      ),
+      f(
+        'notebooks-problems.yml',
+        4,
+        23,
+        'node "script": notebook notebooks/not-a-notebook.ipynb is not a notebook: it is not JSON — give the path of an .ipynb file',
+      ),
+      f(
+        'notebooks-problems.yml',
+        5,
+        20,
+        'node "old": notebook notebooks/nbformat3.ipynb is nbformat 3, not 4 — convert it with `jupyter nbconvert --to notebook`',
+      ),
+      f(
+        'notebooks-problems.yml',
+        8,
+        27,
+        'warning: node "extract" passes unknown parameter "yaer": the parameters cell of notebooks/extract.ipynb does not define it — it defines year, period',
+      ),
+      f(
+        'notebooks-problems.yml',
+        10,
+        15,
+        'warning: node "report" passes params, but notebook notebooks/report.ipynb has no cell tagged "parameters" — they will be injected at the top; tag the cell that sets their defaults "parameters"',
+      ),
     ],
   ],
-  ['unreachable.yml', [f('unreachable.yml', 8, 9, 'warning: node "decide" next[0] has no `when`, so the branches after it are never taken — put the otherwise branch last')]],
+  [
+    'unreachable.yml',
+    [
+      f(
+        'unreachable.yml',
+        8,
+        9,
+        'warning: node "decide" next[0] has no `when`, so the branches after it are never taken — put the otherwise branch last',
+      ),
+    ],
+  ],
 ];
 
 describe('loadWorkflow on fixtures', () => {

@@ -61,7 +61,9 @@ describe('resolveRunParams', () => {
     const files = ['test/fixtures/workflows/params.yml'];
     expect(resolveRunParams(workflow, { files, params: { label: 'x' } })).toMatchObject({ year: 2024, period: 'P2' });
     expect(resolveRunParams(workflow, { files, yaml: ['period: P3'], params: { label: 'x' } })).toMatchObject({ period: 'P3' });
-    expect(resolveRunParams(workflow, { files, yaml: ['period: P3'], params: { period: 'P1', label: 'x' } })).toMatchObject({ period: 'P1' });
+    expect(resolveRunParams(workflow, { files, yaml: ['period: P3'], params: { period: 'P1', label: 'x' } })).toMatchObject({
+      period: 'P1',
+    });
     expect(resolveRunParams(workflow, { params: { label: 'None' }, raw: { label: 'None' } })).toMatchObject({ label: 'None' });
     expect(resolveRunParams(workflow, { raw: { year: '2030', label: 'x' } })).toMatchObject({ year: 2030 });
   });
@@ -69,7 +71,10 @@ describe('resolveRunParams', () => {
   test.each([
     [{ params: { year: 'abc', label: 'x' } }, ['param "year" expects an integer, got "abc" (from -p year=abc)']],
     [{ params: { year: '20.5', label: 'x' } }, ['param "year" expects an integer, got 20.5 (from -p year=20.5)']],
-    [{ params: { period: 'P4', label: 'x' } }, ['param "period" must be one of P1, P2, P3, got "P4" (from -p period=P4) — did you mean "P1"?']],
+    [
+      { params: { period: 'P4', label: 'x' } },
+      ['param "period" must be one of P1, P2, P3, got "P4" (from -p period=P4) — did you mean "P1"?'],
+    ],
     [{ params: { yeer: '1', label: 'x' } }, ['unknown param "yeer" (from -p yeer=1) — did you mean "year"?']],
     [{}, ['param "label" is required and has no default — pass it with -p label=VALUE']],
     [{ yaml: ['year: [1]\nlabel: x'] }, ['-y #1:1:1: param "year" expects an integer, got [1] (from -y)']],

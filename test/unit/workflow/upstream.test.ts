@@ -11,7 +11,9 @@ function closure(nodes: Record<string, EdgeSource>): Map<string, Set<string>> {
       const stack = [...direct.get(id)!];
       while (stack.length) {
         const n = stack.pop()!;
-        if (!seen.has(n)) (seen.add(n), stack.push(...direct.get(n)!));
+        if (seen.has(n)) continue;
+        seen.add(n);
+        stack.push(...direct.get(n)!);
       }
       seen.delete(id);
       return [id, seen];
