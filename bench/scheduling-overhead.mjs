@@ -4,7 +4,7 @@
 // `flow run` does; `seconds` then includes closing the ledger.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadWorkflow } from '../dist/workflow/load-workflow.js';
+import { loadWorkflow } from '../dist/run/load-workflow.js';
 import { buildPlan } from '../dist/graph/build-plan.js';
 import { runPlan } from '../dist/engine/scheduler.js';
 import { evaluateCondition, renderTemplate } from '../dist/workflow/evaluate-expr.js';

@@ -5,9 +5,17 @@ export const ExitCode = {
   ok: 0,
   nodeFailed: 1,
   invalid: 2,
+  /** A bug in flow (an error it did not expect): not the user's to fix, so not 1 or 2. sysexits' EX_SOFTWARE. */
+  internal: 70,
   interrupted: 130,
   terminated: 143,
 } as const;
+
+/** The exit code of a run stopped by this signal: 143 for SIGTERM, else 130 (a Ctrl-C). */
+export function interruptExitCode(signal: unknown): number {
+  const name = typeof signal === 'object' && signal !== null ? (signal as { signal?: unknown }).signal : signal;
+  return name === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
+}
 
 /** A position in a source file; 1-based line and column. */
 export interface SourcePos {
@@ -80,6 +88,29 @@ export class JupyterServerError extends FlowError {
   ) {
     super(hint ? `${message}\n  ${hint}` : message);
     this.name = 'JupyterServerError';
+  }
+}
+
+/** A resume that must not happen (the workflow changed, a required param is new): nothing was run. */
+export class ResumeRefusedError extends FlowError {
+  override readonly exitCode = ExitCode.invalid;
+  constructor(
+    message: string,
+    /** Each thing that changed, for `--force` to override; empty when it cannot be forced. */
+    readonly reasons: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = 'ResumeRefusedError';
+  }
+}
+
+/** The run was cancelled (its AbortSignal aborted) before it had started: no run directory was made. */
+export class CancelledError extends FlowError {
+  override readonly exitCode: number;
+  constructor(reason: unknown) {
+    super('cancelled before the run started');
+    this.name = 'CancelledError';
+    this.exitCode = interruptExitCode(reason);
   }
 }
 

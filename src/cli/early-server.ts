@@ -2,64 +2,17 @@
 // commands and read a workflow: `flow run` and `flow exec` spawn the server first, from the
 // entry point, so that the two overlap. Kept free of anything heavy: main.ts loads it before
 // the rest of flow.
-import { resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { connectJupyter } from '../kernel/connect.js';
-import type { JupyterServer } from '../kernel/jupyter-server.js';
-import { KernelPrelaunch } from '../kernel/kernel-prelaunch.js';
+import { openServer, type ServerHandle } from '../run/server-handle.js';
 import type { JupyterArgs } from './jupyter-options.js';
 
-/** Where flow is installed (dist/cli/ → the package root): its own .venv is a place to find Jupyter. */
-export const installDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** A server being started for a command; whoever takes it stops it. */
-export interface EarlyServer {
-  server: Promise<JupyterServer>;
-  /** The server's log lines, the last 2,000 (for error messages and the run directory). */
-  log: string[];
-  /**
-   * Asks the server, while it still starts, to start the kernel a node will ask for first (a
-   * hint: see KernelPrelaunch). No effect on a server that is not flow's own.
-   */
-  prelaunch(kernelName: string, cwd: string): void;
-  /** Kills a server that is still starting (nothing will use it), else stops it. */
-  stop(): Promise<void>;
-}
-
-/** Starts a server for these options now; its start overlaps whatever the caller does next. */
-export function startServer(args: JupyterArgs): EarlyServer {
-  const ac = new AbortController();
-  const log: string[] = [];
-  const prelaunch = new KernelPrelaunch();
-  const server = connectJupyter({
-    jupyter: args.jupyter,
-    serverUrl: args.serverUrl,
-    installDir,
-    signal: ac.signal,
-    prelaunch,
-    log: (line) => {
-      log.push(line);
-      if (log.length > 2000) log.shift();
-    },
-  });
-  server.catch(() => undefined); // awaited by whoever takes it
-  return {
-    server,
-    log,
-    prelaunch: (kernelName, cwd) => prelaunch.request(kernelName, cwd),
-    stop: async () => {
-      ac.abort();
-      await server.then(
-        (s) => s.stop(),
-        () => undefined,
-      );
-    },
-  };
+/** A server for these options, started now: its start overlaps whatever the command does next. */
+function startServer(args: JupyterArgs): ServerHandle {
+  return openServer({ jupyter: args.jupyter, serverUrl: args.serverUrl });
 }
 
 interface Pending {
   jupyter: string | undefined;
-  early: EarlyServer;
+  early: ServerHandle;
 }
 let pending: Pending | undefined;
 /** Servers started on a wrong guess, being stopped: awaited before flow exits. */
@@ -110,7 +63,7 @@ export function startEarlyServer(argv: readonly string[]): void {
  * The server the entry point started, when it was started with these options; else a new one.
  * Call it once a command knows it needs a server.
  */
-export function takeEarlyServer(args: JupyterArgs): EarlyServer {
+export function takeEarlyServer(args: JupyterArgs): ServerHandle {
   const p = pending;
   pending = undefined;
   if (p && !args.serverUrl && p.jupyter === args.jupyter) return p.early;

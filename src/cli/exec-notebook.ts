@@ -1,6 +1,6 @@
 // The body of `flow exec`: one notebook, papermill's behaviour and messages.
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode, interruptExitCode, UsageError } from '../errors.js';
 import { executeNotebook } from '../kernel/execute-notebook.js';
 import type { JupyterServer } from '../kernel/jupyter-server.js';
 import { KernelPool } from '../kernel/kernel-pool.js';
@@ -8,9 +8,28 @@ import { listKernelspecs } from '../kernel/kernel-session.js';
 import { injectParameters } from '../notebook/inject-parameters.js';
 import { notebookKernel, readNotebook } from '../notebook/read-notebook.js';
 import { collectCliParams } from './collect-params.js';
-import type { ExecArgs } from './commands/exec.js';
-import { interruptExitCode, trapInterrupts } from './interrupts.js';
-import { takeEarlyServer, type EarlyServer } from './early-server.js';
+import { trapInterrupts } from './interrupts.js';
+import type { ServerHandle } from '../run/server-handle.js';
+import { takeEarlyServer } from './early-server.js';
+import type { JupyterArgs } from './jupyter-options.js';
+
+/** `flow exec`'s arguments, as yargs parses them. */
+export interface ExecArgs extends JupyterArgs {
+  input: string;
+  output?: string;
+  parameters?: string[];
+  parametersRaw?: string[];
+  parametersFile?: string[];
+  parametersYaml?: string[];
+  prepareOnly?: boolean;
+  reportMode?: boolean;
+  cwd?: string;
+  kernel?: string;
+  executionTimeout?: number;
+  cellTimeout?: number;
+  startTimeout?: number;
+  logOutput?: boolean;
+}
 
 /** NAME.ipynb → NAME.out.ipynb beside it. */
 export function defaultOutputPath(input: string): string {
@@ -41,7 +60,7 @@ export async function runExec(
   injectParameters(nb, params, { language: kernel.language, kernelName });
   const cwd = resolve(args.cwd ?? dirname(input));
   const interrupts = trapInterrupts((sig) => err.write(`\n${sig}: stopping the kernel and saving ${output} …\n`));
-  let early: EarlyServer | undefined;
+  let early: ServerHandle | undefined;
   try {
     // Started by the entry point already, while the notebook was read.
     early = args.prepareOnly ? undefined : takeEarlyServer(args);

@@ -17,6 +17,8 @@ export function handleError(err: unknown, write: (s: string) => void = (s) => pr
   }
   // A bug in flow: show the stack so that it can be reported.
   const e = err instanceof Error ? err : new Error(String(err));
-  write(`flow: internal error: ${e.stack ?? e.message}\nThis is a bug in flow; please report it with the command you ran.\n`);
-  return ExitCode.nodeFailed;
+  write(
+    `flow: internal error: ${e.stack ?? e.message}\nThis is a bug in flow, not in your workflow: please report it, with the command you ran and this message.\n`,
+  );
+  return ExitCode.internal;
 }

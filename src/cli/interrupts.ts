@@ -1,6 +1,6 @@
 // Ctrl-C and SIGTERM: the first asks the run to stop cleanly (save notebooks, record
 // `cancelled`); a second Ctrl-C exits at once (the server's watchdog then stops the kernels).
-import { ExitCode } from '../errors.js';
+import { interruptExitCode } from '../errors.js';
 
 export interface Interrupts {
   signal: AbortSignal;
@@ -46,8 +46,4 @@ export function trapInterrupts(
       process.off('SIGTERM', onTerm);
     },
   };
-}
-
-export function interruptExitCode(sig: 'SIGINT' | 'SIGTERM'): number {
-  return sig === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
 }

@@ -1,6 +1,6 @@
 // Evaluates a node's `next` on its outputs: the first branch whose `when` holds wins.
 import type { ExprContext, NodeSpec } from '../workflow/types.js';
-import type { BranchDecision } from './node-result.js';
+import type { BranchDecision } from '../events/run-event.js';
 import type { ExpressionFunctions } from './run-options.js';
 
 /**

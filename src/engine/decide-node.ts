@@ -1,7 +1,7 @@
 // Decides a node whose upstream is all terminal: run it, or why not (trigger rule, then `if:`).
 import type { Plan } from '../graph/types.js';
 import type { ExprContext } from '../workflow/types.js';
-import type { NodeError, SkipReason } from './events.js';
+import type { NodeError, SkipReason } from '../events/run-event.js';
 import { incomingEdges } from './edges.js';
 import type { NodeResult } from './node-result.js';
 import type { ExpressionFunctions } from './run-options.js';

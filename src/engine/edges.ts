@@ -1,6 +1,7 @@
 // What each incoming edge of a node counts as, from its upstream's result (DESIGN.md §3).
 import type { Plan } from '../graph/types.js';
-import type { BranchDecision, NodeResult } from './node-result.js';
+import type { BranchDecision } from '../events/run-event.js';
+import type { NodeResult } from './node-result.js';
 import type { Edge } from './trigger-rules.js';
 
 /** Every upstream of `id` must have a result. */
@@ -20,5 +21,5 @@ export function incomingEdges(plan: Plan, id: string, results: ReadonlyMap<strin
 }
 
 function branchNotTaken(by: string, b: BranchDecision): NonNullable<Edge['branch']> {
-  return { kind: 'branch_not_taken', by, chose: b.chose, because: b.because, operands: b.operands, rejected: b.rejected };
+  return { kind: 'branch_not_taken', by, ...b };
 }

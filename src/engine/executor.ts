@@ -1,6 +1,6 @@
 // The seam between the scheduler and the kernels: execute one attempt of one node.
 import type { NodeSpec } from '../workflow/types.js';
-import type { NodeError } from './events.js';
+import type { AttemptProgress, NodeError } from '../events/run-event.js';
 
 export interface AttemptRequest {
   node: NodeSpec;
@@ -16,11 +16,6 @@ export interface AttemptRequest {
   /** Progress; the scheduler turns these into RunEvents. */
   onProgress?: (p: AttemptProgress) => void;
 }
-
-export type AttemptProgress =
-  | { kind: 'cell_started'; cell: number; total: number }
-  | { kind: 'cell_finished'; cell: number; total: number; ok: boolean }
-  | { kind: 'output'; stream: 'stdout' | 'stderr'; text: string };
 
 export type AttemptResult = { ok: true; outputs: Record<string, unknown> } | { ok: false; error: NodeError; cancelled?: boolean };
 

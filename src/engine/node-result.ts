@@ -1,16 +1,6 @@
 // A terminal node's result as the scheduler keeps it: what decides downstream edges.
-import type { NodeError, SkipReason } from './events.js';
+import type { BranchDecision, NodeError, SkipReason } from '../events/run-event.js';
 import type { EdgeStatus } from './trigger-rules.js';
-
-/** The branch a node's `next` chose (null: none matched). */
-export interface BranchDecision {
-  chose: string | null;
-  /** The matching `when` source, 'otherwise', or '' when none was chosen. */
-  because: string;
-  operands: Record<string, unknown>;
-  /** The `when`s tried before the chosen branch, all false. */
-  rejected: string[];
-}
 
 export interface NodeResult {
   status: EdgeStatus;

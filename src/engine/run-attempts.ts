@@ -2,7 +2,7 @@
 import { archiveAttemptNotebook, finalNotebookPath } from '../ledger/notebook-paths.js';
 import { JupyterServerError, KernelError } from '../errors.js';
 import type { NodeSpec } from '../workflow/types.js';
-import type { NodeError } from './events.js';
+import type { NodeError } from '../events/run-event.js';
 import type { AttemptResult } from './executor.js';
 import { retryDelay } from './retry-policy.js';
 import type { RunContext } from './run-context.js';

@@ -1,7 +1,7 @@
 // The state one run shares between the scheduler loop and the code that runs nodes.
 import type { Plan } from '../graph/types.js';
 import type { ExprContext } from '../workflow/types.js';
-import type { RunEvent } from './events.js';
+import type { RunEvent } from '../events/run-event.js';
 import type { Clock } from './executor.js';
 import type { NodeResult } from './node-result.js';
 import type { RunOptions } from './run-options.js';

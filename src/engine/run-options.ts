@@ -1,6 +1,6 @@
 // What runPlan takes and returns: the scheduler's options object and its summary.
 import type { Expr, ExprContext } from '../workflow/types.js';
-import type { NodeError, NodeStatus, RunEvent, SkipReason } from './events.js';
+import type { NodeError, NodeStatus, RunEvent, SkipReason } from '../events/run-event.js';
 import type { Clock, Executor } from './executor.js';
 
 /**

@@ -1,7 +1,7 @@
 // The scheduler: a ready-set loop that decides each node once its upstream is terminal and
 // runs it within the concurrency limit. It never prints; it emits RunEvents (DESIGN.md §3).
 import type { Plan } from '../graph/types.js';
-import type { NodeStatus } from './events.js';
+import type { NodeStatus } from '../events/run-event.js';
 import { decideBranch } from './branch.js';
 import { decideNode } from './decide-node.js';
 import { systemClock } from './executor.js';

@@ -1,5 +1,5 @@
 // The run's outcome and exit code from its nodes' results (DESIGN.md §3).
-import { ExitCode } from '../errors.js';
+import { ExitCode, interruptExitCode } from '../errors.js';
 import type { NodeResult } from './node-result.js';
 import type { NodeSummary, RunSummary } from './run-options.js';
 
@@ -25,7 +25,7 @@ export function summarizeRun(
     };
   }
   if (signal.aborted) {
-    return { runId, status: 'cancelled', exitCode: interruptedExitCode(signal.reason), nodes, durationMs };
+    return { runId, status: 'cancelled', exitCode: interruptExitCode(signal.reason), nodes, durationMs };
   }
   // A failure with continue_on_error does not fail the run, nor does a reused result (it
   // belongs to the earlier run); anything failed upstream of a node does.
@@ -33,10 +33,4 @@ export function summarizeRun(
     (n) => !n.reused && ((n.status === 'failed' && !n.continueOnError) || n.status === 'upstream_failed' || n.status === 'cancelled'),
   );
   return { runId, status: failed ? 'failed' : 'succeeded', exitCode: failed ? ExitCode.nodeFailed : ExitCode.ok, nodes, durationMs };
-}
-
-/** 143 when the run was aborted for SIGTERM (reason 'SIGTERM', or an object whose `signal` is), else 130. */
-export function interruptedExitCode(reason: unknown): number {
-  const name = typeof reason === 'object' && reason !== null ? (reason as { signal?: unknown }).signal : reason;
-  return name === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
 }

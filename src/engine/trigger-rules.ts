@@ -1,6 +1,6 @@
 // Airflow's trigger rules (DESIGN.md §3): given the status each incoming edge counts as, run or not.
 import type { RunIf } from '../workflow/types.js';
-import type { NodeStatus, SkipReason } from './events.js';
+import type { NodeStatus, SkipReason } from '../events/run-event.js';
 
 /** What an incoming edge counts as once its upstream is terminal. */
 export type EdgeStatus = Extract<NodeStatus, 'succeeded' | 'failed' | 'skipped' | 'upstream_failed' | 'cancelled'>;

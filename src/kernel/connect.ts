@@ -1,18 +1,26 @@
 // Gets a Jupyter server for a run: the embedded one (default) or an existing one (--server-url).
 import { JupyterServerError, UsageError } from '../errors.js';
+import { packageRoot } from '../package-root.js';
 import { findJupyter } from './find-jupyter.js';
 import { startJupyterServer, type JupyterServer } from './jupyter-server.js';
 import type { KernelPrelaunch } from './kernel-prelaunch.js';
 
+/** How to get a Jupyter server: an embedded one flow starts (the default), or an existing one. */
 export interface ConnectOptions {
-  /** `--jupyter PATH`. */
+  /**
+   * The `jupyter` executable for an embedded server, or a venv/prefix folder holding it.
+   * @default $FLOW_JUPYTER, then `.venv` in the current folder or a parent, then flow's own `.venv`, then PATH
+   */
   jupyter?: string;
-  /** `--server-url URL`: use an existing Jupyter Server, JupyterHub or Enterprise Gateway. */
+  /** Use an existing Jupyter Server, JupyterHub user server or Enterprise Gateway at this URL instead. */
   serverUrl?: string;
-  /** @default process.env */
+  /** The existing server's token. @default env.JUPYTER_TOKEN */
+  token?: string;
+  /** Where FLOW_JUPYTER and JUPYTER_TOKEN are read. @default process.env */
   env?: NodeJS.ProcessEnv;
-  /** Folder flow is installed in, to find its own .venv. */
+  /** Folder flow is installed in, to find its own .venv. @default the nbflow package's folder */
   installDir?: string;
+  /** Receives the embedded server's log lines (flow never prints them). */
   log?: (line: string) => void;
   /** Abandons an embedded server's start (see StartServerOptions.signal). */
   signal?: AbortSignal;
@@ -29,7 +37,7 @@ export async function connectJupyter(opts: ConnectOptions = {}): Promise<Jupyter
     } catch {
       throw new UsageError(`--server-url ${opts.serverUrl} is not a URL`, 'e.g. --server-url http://127.0.0.1:8888');
     }
-    const token = env.JUPYTER_TOKEN ?? '';
+    const token = opts.token ?? env.JUPYTER_TOKEN ?? '';
     const baseUrl = url.toString().replace(/\/$/, '');
     const res = await fetch(`${baseUrl}/api/status`, { headers: token ? { Authorization: `token ${token}` } : {} }).catch((err: Error) => {
       throw new JupyterServerError(`cannot reach the Jupyter server at ${baseUrl}: ${err.message}`);
@@ -43,6 +51,6 @@ export async function connectJupyter(opts: ConnectOptions = {}): Promise<Jupyter
     if (!res.ok) throw new JupyterServerError(`the Jupyter server at ${baseUrl} answered HTTP ${res.status} to /api/status`);
     return { baseUrl, token, embedded: false, stop: async () => {} };
   }
-  const found = findJupyter({ explicit: opts.jupyter, env, installDir: opts.installDir });
+  const found = findJupyter({ explicit: opts.jupyter, env, installDir: opts.installDir ?? packageRoot });
   return startJupyterServer({ jupyter: found.jupyter, log: opts.log, signal: opts.signal, prelaunch: opts.prelaunch });
 }

@@ -1,7 +1,6 @@
 // Runs one notebook on a kernel the papermill way: inject, execute cell by cell, save as it goes.
 import { relative } from 'node:path';
-import type { AttemptProgress } from '../engine/executor.js';
-import type { NodeError } from '../engine/events.js';
+import type { AttemptProgress, NodeError } from '../events/run-event.js';
 import { hasTag } from '../notebook/cells.js';
 import { injectParameters } from '../notebook/inject-parameters.js';
 import { CellOutputs, DisplayIndex } from '../notebook/output-buffer.js';

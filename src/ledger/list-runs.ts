@@ -1,8 +1,8 @@
 // `flow runs`: every recorded run under a runs directory, newest first.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NodeStatus } from '../engine/events.js';
-import { countStatuses, type RunState } from '../engine/run-state.js';
+import type { NodeStatus } from '../events/run-event.js';
+import { countStatuses, type RunState } from '../events/run-state.js';
 import { readRunRecord, runIsAbandoned } from './read-run.js';
 
 export interface RunListEntry {

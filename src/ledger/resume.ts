@@ -1,38 +1,9 @@
-// `flow resume`: which nodes to reuse from an earlier run, which to run again, and whether
-// the workflow changed too much for the earlier outputs to still be trusted.
-import { downstreamClosure } from '../engine/selection.js';
-import type { ReusedNode } from '../engine/run-options.js';
-import type { RunState } from '../engine/run-state.js';
-import type { Plan } from '../graph/types.js';
+// `flow resume`: whether the workflow changed too much for an earlier run's outputs to still be
+// trusted, and the params a resumed run gets (which nodes run again: engine/plan-resume.ts).
+import { declaredValue } from '../workflow/run-params.js';
 import type { Workflow } from '../workflow/types.js';
 import type { RunRecord } from './run-record.js';
 import { hashFile, type NodeSnapshot } from './workflow-snapshot.js';
-
-export interface ResumePlan {
-  /** Succeeded nodes with nothing to re-run upstream: pass as RunOptions.reuse. */
-  reuse: Record<string, ReusedNode & { status: 'succeeded' }>;
-  /** Every other node, in plan order: decided again (a skipped one may well be skipped again). */
-  rerun: string[];
-}
-
-/**
- * Re-runs failed, cancelled, upstream_failed and never-finished nodes (and nodes new to the
- * workflow) and everything downstream of them; reuses the recorded outputs of the other
- * succeeded nodes. A failure with continue_on_error is a failure: it runs again.
- */
-export function planResume(previous: RunState, plan: Plan): ResumePlan {
-  const roots = plan.order.filter((id) => {
-    const status = previous.nodes[id]?.status;
-    return status !== 'succeeded' && status !== 'skipped';
-  });
-  const dirty = downstreamClosure(plan, roots);
-  const reuse: ResumePlan['reuse'] = {};
-  for (const id of plan.order) {
-    const n = previous.nodes[id];
-    if (n?.status === 'succeeded' && !dirty.has(id)) reuse[id] = { status: 'succeeded', outputs: n.outputs ?? {} };
-  }
-  return { reuse, rerun: plan.order.filter((id) => !reuse[id]) };
-}
 
 /**
  * Why the run cannot be resumed with `workflow` (empty: it can). Only nodes that succeeded
@@ -94,10 +65,14 @@ export function resumeParams(previous: Pick<RunRecord, 'params'>, workflow: Work
   const missing: string[] = [];
   const defaulted: string[] = [];
   for (const [name, spec] of Object.entries(workflow.params)) {
-    if (name in params) continue;
+    // run.json cannot tell 2.0 from 2: the declared type can (a number param stays a float).
+    if (name in params) {
+      params[name] = declaredValue(spec, params[name]);
+      continue;
+    }
     if (spec.required) missing.push(name);
     else {
-      params[name] = spec.default;
+      params[name] = declaredValue(spec, spec.default);
       defaulted.push(name);
     }
   }

@@ -1,12 +1,12 @@
 // The run's record on disk: every event appended to events.ndjson, and run.json rewritten
 // atomically as nodes change (coalesced and paced, so that big runs are not slowed by it).
 import { createWriteStream, renameSync, writeFileSync, type WriteStream } from 'node:fs';
-import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { terminalStatuses, type RunEvent } from '../engine/events.js';
-import { initialRunState, reduceRunStateInPlace, type RunState } from '../engine/run-state.js';
+import { terminalStatuses, type RunEvent } from '../events/run-event.js';
+import { initialRunState, reduceRunStateInPlace, type RunState } from '../events/run-state.js';
 import type { Workflow } from '../workflow/types.js';
+import { packageVersion } from '../package-root.js';
 import { bigintReplacer, writeFileAtomic } from './atomic-write.js';
 import { EVENTS_FILE, RUN_FILE } from './run-dir.js';
 import { RUN_SCHEMA_VERSION, type RunRecord } from './run-record.js';
@@ -186,10 +186,4 @@ export class RunLedger {
       this.wake = end;
     });
   }
-}
-
-function packageVersion(): string {
-  // src/ledger and dist/ledger are both two levels below package.json.
-  const require = createRequire(import.meta.url);
-  return (require('../../package.json') as { version: string }).version;
 }

@@ -1,5 +1,5 @@
 // run.json: the run's state (reduceRunState over its events) plus what makes it evidence.
-import type { RunState } from '../engine/run-state.js';
+import type { RunState } from '../events/run-state.js';
 import type { WorkflowSnapshot } from './workflow-snapshot.js';
 
 /** Bumped when run.json changes incompatibly. */

@@ -1,6 +1,6 @@
 // Words for run facts (durations, values, skip reasons, branch decisions, errors), shared by every reporter.
 import { stripVTControlCharacters } from 'node:util';
-import type { NodeError, SkipReason } from '../engine/events.js';
+import type { BranchDecision, NodeError, SkipReason } from '../events/run-event.js';
 
 /**
  * A duration for people: `340ms`, `2.1s`, `1m 05s`, `2h 03m`.
@@ -70,20 +70,11 @@ function withOperands(text: string, operands: Record<string, unknown>): string {
   return ops ? `${text} (${ops})` : text;
 }
 
-/** What a branching node decided and why. */
-export interface BranchDecision {
-  by: string;
-  chose: string | null;
-  because: string;
-  operands: Record<string, unknown>;
-  rejected?: string[];
-}
-
 /**
  * `validate chose build_xml because outputs.errors > 0 was false (outputs.errors=0)`.
  * Without `rejected` (the conditions tried first), an `otherwise` choice can only say so.
  */
-export function describeBranch(d: BranchDecision): string {
+export function describeBranch(d: BranchDecision & { by: string }): string {
   const conditions = (d.rejected ?? []).map((e) => `${e} was false`);
   if (d.because !== 'otherwise' && d.because !== '') conditions.push(`${d.because} was true`);
   const head = d.chose === null ? `${d.by} took no branch` : `${d.by} chose ${d.chose}`;

@@ -1,5 +1,5 @@
 // The json reporter: every RunEvent as one NDJSON line, versioned (docs/events.md).
-import { EVENT_SCHEMA_VERSION, type RunEvent } from '../engine/events.js';
+import { EVENT_SCHEMA_VERSION, type RunEvent } from '../events/run-event.js';
 import { jsonReplacer } from './format.js';
 import type { Reporter, TextSink } from './reporter.js';
 

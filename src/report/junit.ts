@@ -2,8 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import type { RunEvent } from '../engine/events.js';
-import { initialRunState, reduceRunStateInPlace, type NodeState, type RunState } from '../engine/run-state.js';
+import type { RunEvent } from '../events/run-event.js';
+import { initialRunState, reduceRunStateInPlace, type NodeState, type RunState } from '../events/run-state.js';
 import { describeError, describeSkip, formatValue } from './format.js';
 import type { Reporter } from './reporter.js';
 import { escapeXmlAttr as attr, escapeXmlText as text } from './xml.js';

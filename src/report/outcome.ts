@@ -1,5 +1,5 @@
 // How a finished node ended, in one phrase: the same words in the plain log, the live view and JUnit.
-import type { NodeState } from '../engine/run-state.js';
+import type { NodeState } from '../events/run-state.js';
 import { describeError, describeSkip, formatDuration } from './format.js';
 import { formatCounts } from './status-style.js';
 

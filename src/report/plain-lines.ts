@@ -1,7 +1,7 @@
 // The plain reporter's words: one RunEvent (and the state after it) → the lines to print.
 import type { ChalkInstance } from 'chalk';
-import type { RunEvent } from '../engine/events.js';
-import type { NodeState, RunState } from '../engine/run-state.js';
+import type { RunEvent } from '../events/run-event.js';
+import type { NodeState, RunState } from '../events/run-state.js';
 import { describeBranch, describeError, formatClock, formatDuration, sanitizeTerminalText } from './format.js';
 import { describeOutcome } from './outcome.js';
 import { formatCounts, statusStyles } from './status-style.js';

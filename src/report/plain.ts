@@ -1,7 +1,7 @@
 // The plain reporter: one timestamped line per meaningful event, for CI logs and pipes.
 import chalk, { Chalk } from 'chalk';
-import type { RunEvent } from '../engine/events.js';
-import { initialRunState, reduceRunStateInPlace } from '../engine/run-state.js';
+import type { RunEvent } from '../events/run-event.js';
+import { initialRunState, reduceRunStateInPlace } from '../events/run-state.js';
 import { formatClock, sanitizeTerminalText } from './format.js';
 import { formatPlainEvent, nodeLabel } from './plain-lines.js';
 import type { Reporter, TextSink } from './reporter.js';

@@ -1,8 +1,5 @@
-// Reporters by name, combined into one: the CLI's only entry point to output. Ink loads lazily.
-import type { RunEvent } from '../engine/events.js';
-import { createJsonReporter } from './json.js';
-import { createJunitReporter } from './junit.js';
-import { createPlainReporter } from './plain.js';
+// What a reporter is, how `auto` picks one, and several combined into one (createReporters builds them).
+import type { RunEvent } from '../events/run-event.js';
 
 /** Receives every RunEvent of a run, in order; close() once after the last one. */
 export interface Reporter {
@@ -25,8 +22,10 @@ export interface ReporterOptions {
   junit?: string;
   /** Show what notebooks print. @default false */
   verbose?: boolean;
+  /** Where the reporter writes: a terminal gets the live view under `auto`. */
   stdout: NodeJS.WriteStream;
-  env: NodeJS.ProcessEnv;
+  /** Read for CI, NO_COLOR, FORCE_COLOR and TERM. @default {} (none set) */
+  env?: NodeJS.ProcessEnv;
 }
 
 function isCi(env: NodeJS.ProcessEnv): boolean {
@@ -62,20 +61,26 @@ export function combineReporters(reporters: Reporter[]): Reporter {
   };
 }
 
-/** The reporter for a run: the terminal one chosen by name, plus JUnit when asked. */
-export async function createReporters(opts: ReporterOptions): Promise<Reporter> {
-  const name = resolveReporterName(opts.reporter ?? 'auto', opts.stdout, opts.env);
-  const verbose = opts.verbose ?? false;
-  const reporters: Reporter[] = [];
-  if (name === 'ink') {
-    // Ink + React cost ≈ 0.45 s to import: only a live terminal pays for them.
-    const { createInkReporter } = await import('./ink.js');
-    reporters.push(await createInkReporter({ stdout: opts.stdout, verbose }));
-  } else if (name === 'json') {
-    reporters.push(createJsonReporter({ out: opts.stdout }));
-  } else {
-    reporters.push(createPlainReporter({ out: opts.stdout, color: shouldColor(opts.stdout, opts.env), verbose }));
-  }
-  if (opts.junit) reporters.push(createJunitReporter({ file: opts.junit }));
-  return reporters.length === 1 ? reporters[0] : combineReporters(reporters);
+/**
+ * A reporter still being created (loading the live view takes ≈0.45 s, which can overlap the
+ * run's start): events wait for it, in order; close() waits for it too.
+ */
+export function deferReporter(pending: Promise<Reporter>): Reporter {
+  let ready: Reporter | undefined;
+  const queued: RunEvent[] = [];
+  const settled = pending.then((r) => {
+    ready = r;
+    for (const ev of queued.splice(0)) r.onEvent(ev);
+    return r;
+  });
+  settled.catch(() => undefined); // rethrown by close()
+  return {
+    onEvent(ev) {
+      if (ready) ready.onEvent(ev);
+      else queued.push(ev);
+    },
+    async close() {
+      await (await settled).close();
+    },
+  };
 }

@@ -1,5 +1,5 @@
 // How each node status looks in a terminal: icon, colour and label, shared by plain and Ink.
-import type { NodeStatus } from '../engine/events.js';
+import type { NodeStatus } from '../events/run-event.js';
 
 /** A colour name both chalk and Ink's <Text color> accept. */
 export type StatusColor = 'green' | 'red' | 'yellow' | 'cyan' | 'gray' | 'magenta' | 'blue';

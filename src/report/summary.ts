@@ -1,6 +1,6 @@
 // The end-of-run summary table (node, status, duration, attempts, key outputs) as plain data.
-import type { NodeStatus } from '../engine/events.js';
-import type { NodeState, RunState } from '../engine/run-state.js';
+import type { NodeStatus } from '../events/run-event.js';
+import type { NodeState, RunState } from '../events/run-state.js';
 import { formatDuration, formatValue, truncate } from './format.js';
 import { statusStyles } from './status-style.js';
 

@@ -1,8 +1,8 @@
 // One running or retrying node: spinner, cell i/n with a bar, elapsed, attempt n/m, retry countdown.
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import { terminalStatuses } from '../engine/events.js';
-import type { NodeState } from '../engine/run-state.js';
+import { terminalStatuses } from '../events/run-event.js';
+import type { NodeState } from '../events/run-state.js';
 import { describeError, formatCountdown, formatDuration, truncate } from '../report/format.js';
 import { statusStyles } from '../report/status-style.js';
 import { MAX_TAIL_LINES } from './fit-live-area.js';

@@ -1,7 +1,7 @@
 // The live view: a pure function of RunState (plus the clock and a spinner frame).
 import { Box, Static, Text } from 'ink';
-import { terminalStatuses } from '../engine/events.js';
-import type { RunState } from '../engine/run-state.js';
+import { terminalStatuses } from '../events/run-event.js';
+import type { RunState } from '../events/run-state.js';
 import { ActiveNode } from './ActiveNode.js';
 import { FinishedNode } from './FinishedNode.js';
 import { fitLiveArea } from './fit-live-area.js';

@@ -1,6 +1,6 @@
 // A finished node's one line (written once, into <Static>): how it ended, its key outputs or why.
 import { Box, Text } from 'ink';
-import type { NodeState } from '../engine/run-state.js';
+import type { NodeState } from '../events/run-state.js';
 import { describeOutcome } from '../report/outcome.js';
 import { statusStyles } from '../report/status-style.js';
 import { formatKeyOutputs } from '../report/summary.js';

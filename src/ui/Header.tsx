@@ -1,6 +1,6 @@
 // The live view's header: workflow, run id, elapsed time, and node counts by status.
 import { Box, Text } from 'ink';
-import { countStatuses, type RunState } from '../engine/run-state.js';
+import { countStatuses, type RunState } from '../events/run-state.js';
 import { formatDuration } from '../report/format.js';
 import { statusOrder, statusStyles } from '../report/status-style.js';
 

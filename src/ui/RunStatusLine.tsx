@@ -1,6 +1,6 @@
 // How the run ended, in one line: `✖ run failed in 9.0s: 3 succeeded, 1 failed`.
 import { Text } from 'ink';
-import { countStatuses, type RunState } from '../engine/run-state.js';
+import { countStatuses, type RunState } from '../events/run-state.js';
 import { formatDuration } from '../report/format.js';
 import { formatCounts, statusStyles } from '../report/status-style.js';
 

@@ -1,6 +1,6 @@
 // The end of a run: the summary table, how the run ended, and where its record is.
 import { Box, Text } from 'ink';
-import type { RunState } from '../engine/run-state.js';
+import type { RunState } from '../events/run-state.js';
 import { RunStatusLine } from './RunStatusLine.js';
 import { SummaryTable } from './SummaryTable.js';
 

@@ -1,6 +1,6 @@
 // The end-of-run table: node, status, duration, attempts, key outputs; cut to the terminal width.
 import { Box, Text } from 'ink';
-import type { RunState } from '../engine/run-state.js';
+import type { RunState } from '../events/run-state.js';
 import { statusStyles } from '../report/status-style.js';
 import { layoutTable, summaryRows } from '../report/summary.js';
 

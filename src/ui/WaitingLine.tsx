@@ -1,6 +1,6 @@
 // One line for the nodes not started yet: queued ones (waiting for a slot) and pending ones.
 import { Text } from 'ink';
-import type { NodeState } from '../engine/run-state.js';
+import type { NodeState } from '../events/run-state.js';
 
 export interface WaitingLineProps {
   nodes: readonly NodeState[];

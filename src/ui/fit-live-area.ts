@@ -1,5 +1,5 @@
 // How much of the running nodes the live area can show without reaching the terminal's height.
-import type { NodeState } from '../engine/run-state.js';
+import type { NodeState } from '../events/run-state.js';
 
 /** The most output lines shown under a running node (verbose); the run state keeps as many. */
 export const MAX_TAIL_LINES = 5;

@@ -1,6 +1,6 @@
 // The live view's state: RunEvents folded by reduceRunState, with change notices throttled (~10/s).
-import type { RunEvent } from '../engine/events.js';
-import { initialRunState, reduceRunState, type RunState } from '../engine/run-state.js';
+import type { RunEvent } from '../events/run-event.js';
+import { initialRunState, reduceRunState, type RunState } from '../events/run-state.js';
 
 export interface RunStore {
   getState(): RunState;

@@ -1,7 +1,7 @@
 // The items the live view moves into Ink's <Static>: finished nodes and warnings, append-only.
 import { useRef } from 'react';
-import { terminalStatuses } from '../engine/events.js';
-import type { RunState } from '../engine/run-state.js';
+import { terminalStatuses } from '../events/run-event.js';
+import type { RunState } from '../events/run-state.js';
 
 export type StaticItem = { kind: 'node'; id: string } | { kind: 'log'; index: number } | { kind: 'summary' };
 

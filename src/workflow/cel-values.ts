@@ -1,5 +1,6 @@
 // Values crossing into CEL and back: CEL integers are BigInt; flow's values are JSON-like.
 import type { OutputType } from './types.js';
+import { WholeFloat } from './whole-float.js';
 
 /** Declared types of reference paths: `params.year`, `nodes.extract.outputs.rows`, `outputs.errors`. */
 export type ExprTypes = Readonly<Record<string, OutputType>>;
@@ -10,6 +11,7 @@ export type ExprTypes = Readonly<Record<string, OutputType>>;
  * Copies into plain objects so that nothing but own data reaches the evaluator.
  */
 export function toCel(v: unknown, type?: OutputType): unknown {
+  if (v instanceof WholeFloat) return v.value;
   if (typeof v === 'number') {
     if (type === 'number') return v;
     return Number.isInteger(v) ? BigInt(v) : v;
@@ -40,6 +42,8 @@ export class UnsafeIntegerError extends Error {
  * than silently rounding), Map → object, bytes → list of numbers, timestamps → ISO strings.
  */
 export function fromCel(v: unknown): unknown {
+  // CEL integers are BigInt: a JS number is a CEL double, and a whole one stays a float (2.0).
+  if (typeof v === 'number' && Number.isInteger(v)) return new WholeFloat(v);
   if (typeof v === 'bigint') {
     if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) throw new UnsafeIntegerError(v);
     return Number(v);
@@ -52,6 +56,7 @@ export function fromCel(v: unknown): unknown {
     for (const [k, x] of v) out[String(k)] = fromCel(x);
     return out;
   }
+  if (v instanceof WholeFloat) return v;
   if (v !== null && typeof v === 'object') {
     // Optional values (optional chaining) and CEL's uint wrapper.
     const o = v as { hasValue?: () => boolean; value?: () => unknown; valueOf?: () => unknown };

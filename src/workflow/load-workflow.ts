@@ -1,4 +1,5 @@
-// Reads a workflow file into the immutable, typed Workflow, or throws WorkflowError with every problem.
+// Reads a workflow file into the immutable, typed Workflow, or throws WorkflowError with every problem
+// (the notebooks' own checks are plugged in from above: run/load-workflow.ts).
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -6,18 +7,21 @@ import type { Diagnostic } from '../errors.js';
 import { UsageError, WorkflowError } from '../errors.js';
 import { buildNodes } from './build-nodes.js';
 import { buildParams } from './build-params.js';
-import { checkNotebooks } from './check-notebooks.js';
 import { checkAllExpressions } from './collect-expressions.js';
 import { registerTemplateTypes, exprTypes } from './evaluate-expr.js';
 import { workflowSchema } from './schema.js';
 import { schemaDiagnostics } from './schema-issues.js';
 import { SourceMap } from './source-map.js';
-import type { Workflow } from './types.js';
+import type { NodeSpec, Workflow } from './types.js';
 import { upstreamIndex } from './upstream.js';
 
 export interface LoadOptions {
-  /** Check that each notebook exists, is a notebook, and defines the params it is passed. @default true */
-  checkNotebooks?: boolean;
+  /**
+   * More checks of the nodes, whose problems are reported with the workflow's own (e.g. that each
+   * notebook exists and defines the params it is passed: src/notebook/check-notebooks.ts, which
+   * run/load-workflow.ts plugs in; the workflow layer reads no notebook itself).
+   */
+  checkNodes?: (nodes: NodeSpec[], src: SourceMap) => Promise<Diagnostic[]>;
 }
 
 export interface Loaded {
@@ -76,7 +80,7 @@ export async function parseWorkflow(text: string, file: string, opts: LoadOption
     diags.push({ severity: 'error', pos: src.valuePos(['nodes']), message: 'nodes: the workflow has no nodes' });
   }
   nodes = checkAllExpressions({ params, nodes, upstream: upstreamIndex(nodes) }, src, diags);
-  if (opts.checkNotebooks ?? true) diags.push(...(await checkNotebooks(Object.values(nodes), src)));
+  if (opts.checkNodes) diags.push(...(await opts.checkNodes(Object.values(nodes), src)));
   if (diags.some((d) => d.severity === 'error')) fail();
 
   const workflow: Workflow = deepFreeze({

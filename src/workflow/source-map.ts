@@ -34,9 +34,11 @@ export class SourceMap {
     readonly text: string,
     /** The file name used in messages, as the user wrote it. */
     readonly file: string,
+    /** Integers as BigInt, exact past 2^53 (parameter values; a workflow's own numbers are plain). @default false */
+    opts: { intAsBigInt?: boolean } = {},
   ) {
     // uniqueKeys off: duplicates are reported below with a message that names the first one.
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: false });
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: false, intAsBigInt: opts.intAsBigInt });
     for (const e of this.doc.errors) {
       this.diagnostics.push({ severity: 'error', pos: this.at(e.pos[0]), message: `YAML: ${firstLine(e.message)}` });
     }

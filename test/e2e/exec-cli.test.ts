@@ -193,7 +193,7 @@ describe('flow exec: parameters and options (no kernel)', () => {
       [
         '-y that is not a mapping',
         [twoParams, join(bad, 'out.ipynb'), '-y', '[1, 2]'],
-        'error: -y must be a mapping of parameter names to values — e.g. alpha: 0.5',
+        'error: -y #1:1:1: params must be a mapping of parameter names to values — e.g. alpha: 0.5',
       ],
     ])('%s', async (_what, args, message) => {
       const r = await flow(args as string[]);

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../src/engine/events.js';
+import type { RunEvent } from '../../src/events/run-event.js';
 import type { RunRecord } from '../../src/ledger/run-record.js';
 import { makeSandbox, readEvents, readNotebook, readRun, statuses, validateNotebooks, type Sandbox } from '../fixtures/e2e/harness.js';
 import { formatProcesses, jupyterProcesses } from '../helpers/processes.js';

@@ -10,7 +10,7 @@
 //   summary (needs error_report, export)  — upstream_failed
 //   alert   (needs export, run_if: one_failed)  — runs and succeeds
 // The run fails with exit code 1.
-import type { NodeError, RunEvent } from '../../src/engine/events.js';
+import type { NodeError, RunEvent } from '../../src/events/run-event.js';
 
 export const scriptRunId = '20261126T093000Z-3f9a';
 export const scriptRunDir = `runs/${scriptRunId}`;

@@ -1,7 +1,8 @@
 // An Executor for scheduler tests: scripted results per node and attempt, and a record of calls.
 import { writeFile } from 'node:fs/promises';
-import type { AttemptProgress, AttemptRequest, AttemptResult, Clock, Executor } from '../../src/engine/executor.js';
-import type { NodeError } from '../../src/engine/events.js';
+import type { AttemptRequest, AttemptResult, Clock, Executor } from '../../src/engine/executor.js';
+import type { AttemptProgress } from '../../src/events/run-event.js';
+import type { NodeError } from '../../src/events/run-event.js';
 import type { ErrorClass } from '../../src/workflow/types.js';
 
 /** One scripted attempt. With nothing set, it succeeds with no outputs at once. */

@@ -1,23 +1,7 @@
 // `flow exec`: papermill's command line, so that a papermill user's scripts change by one word.
 import type { CommandModule } from 'yargs';
-import { withJupyterOptions, type JupyterArgs } from '../jupyter-options.js';
-
-export interface ExecArgs extends JupyterArgs {
-  input: string;
-  output?: string;
-  parameters?: string[];
-  parametersRaw?: string[];
-  parametersFile?: string[];
-  parametersYaml?: string[];
-  prepareOnly?: boolean;
-  reportMode?: boolean;
-  cwd?: string;
-  kernel?: string;
-  executionTimeout?: number;
-  cellTimeout?: number;
-  startTimeout?: number;
-  logOutput?: boolean;
-}
+import type { ExecArgs } from '../exec-notebook.js';
+import { withJupyterOptions } from '../jupyter-options.js';
 
 export const execCommand: CommandModule<object, ExecArgs> = {
   command: 'exec <input> [output]',

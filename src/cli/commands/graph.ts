@@ -16,7 +16,7 @@ export const graphCommand: CommandModule<object, GraphArgs> = {
       .example('$0 graph wf.yml --format dot | dot -Tsvg > wf.svg', '') as never,
   handler: async (args) => {
     const [{ loadWorkflow }, { buildPlan }, { formatPlan }] = await Promise.all([
-      import('../../workflow/load-workflow.js'),
+      import('../../run/load-workflow.js'),
       import('../../graph/build-plan.js'),
       import('../../graph/format-plan.js'),
     ]);

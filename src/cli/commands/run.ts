@@ -1,20 +1,8 @@
 // `flow run`: run a workflow.
 import type { CommandModule } from 'yargs';
-import { withJupyterOptions, type JupyterArgs } from '../jupyter-options.js';
-import { withReportOptions, type ReportArgs } from '../report-options.js';
-
-export interface RunArgs extends JupyterArgs, ReportArgs {
-  workflow: string;
-  param?: string[];
-  raw?: string[];
-  paramsFile?: string[];
-  yaml?: string[];
-  concurrency?: number;
-  runsDir: string;
-  only?: string[];
-  from?: string;
-  dryRun?: boolean;
-}
+import { withJupyterOptions } from '../jupyter-options.js';
+import { withReportOptions } from '../report-options.js';
+import type { RunArgs } from '../run-workflow.js';
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <workflow>',

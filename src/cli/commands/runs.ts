@@ -18,7 +18,7 @@ export const runsCommand: CommandModule<object, RunsArgs> = {
   handler: async (args) => {
     const [{ listRuns }, { formatRunList }] = await Promise.all([
       import('../../ledger/list-runs.js'),
-      import('../../ledger/format-run-list.js'),
+      import('../../report/format-run-list.js'),
     ]);
     const runs = await listRuns(args['runs-dir'], args.workflow);
     process.stdout.write(args.json ? `${JSON.stringify(runs, null, 2)}\n` : formatRunList(runs, args['runs-dir']));

@@ -16,7 +16,7 @@ export const showCommand: CommandModule<object, ShowArgs> = {
       .option('runs-dir', { type: 'string', default: 'runs', describe: 'Where runs are recorded' })
       .option('json', { type: 'boolean', default: false, describe: 'Print run.json' }) as never,
   handler: async (args) => {
-    const [{ loadRun }, { formatRun }] = await Promise.all([import('../../ledger/load-run.js'), import('../../ledger/format-run.js')]);
+    const [{ loadRun }, { formatRun }] = await Promise.all([import('../../ledger/load-run.js'), import('../../report/format-run.js')]);
     const run = await loadRun(args.run, args['runs-dir']);
     process.stdout.write(args.json ? `${JSON.stringify(run, null, 2)}\n` : formatRun(run));
     process.exitCode = 0;

@@ -30,7 +30,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .example('$0 validate wf.yml --json | jq .diagnostics', '') as never,
   handler: async (args) => {
     const [{ loadWorkflow }, { buildPlan }, { FlowError, WorkflowError, formatDiagnostic }] = await Promise.all([
-      import('../../workflow/load-workflow.js'),
+      import('../../run/load-workflow.js'),
       import('../../graph/build-plan.js'),
       import('../../errors.js'),
     ]);

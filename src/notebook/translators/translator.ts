@@ -1,5 +1,6 @@
 // What a parameter translator is, and the walk over JSON-like values that every language shares.
 import { UsageError } from '../../errors.js';
+import { WholeFloat } from '../../workflow/whole-float.js';
 
 /** Turns parameter values into source code of one kernel language (papermill's Translator). */
 export interface Translator {
@@ -27,17 +28,6 @@ export interface ValueSyntax {
   str(v: string, where: string): string;
   list(items: string[]): string;
   dict(entries: [key: string, code: string][], where: string): string;
-}
-
-/**
- * A float whose value is whole, as typed by `-p x 1.0`: a JS number cannot tell it from the int
- * 1, while papermill injects `x = 1.0`. Serializes to JSON as the plain number.
- */
-export class WholeFloat {
-  constructor(readonly value: number) {}
-  toJSON(): number {
-    return this.value;
-  }
 }
 
 /**

@@ -38,6 +38,8 @@ describe('collectCliParams', () => {
   });
 
   it('says what is wrong with a parameters file that is not a mapping', () => {
-    expect(() => collectCliParams({ yaml: ['[1, 2]'] })).toThrow('-y must be a mapping of parameter names to values — e.g. alpha: 0.5');
+    expect(() => collectCliParams({ yaml: ['[1, 2]'] })).toThrow(
+      '-y #1:1:1: params must be a mapping of parameter names to values — e.g. alpha: 0.5',
+    );
   });
 });

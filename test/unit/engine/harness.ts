@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunEvent } from '../../../src/engine/events.js';
+import type { RunEvent } from '../../../src/events/run-event.js';
 import type { RunOptions, RunSummary } from '../../../src/engine/run-options.js';
 import { runPlan } from '../../../src/engine/scheduler.js';
 import type { Plan } from '../../../src/graph/types.js';

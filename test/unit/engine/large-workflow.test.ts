@@ -8,7 +8,7 @@ import type { ExpressionFunctions } from '../../../src/engine/run-options.js';
 import { WorkflowError } from '../../../src/errors.js';
 import { buildPlan } from '../../../src/graph/build-plan.js';
 import { evaluateCondition, renderTemplate } from '../../../src/workflow/evaluate-expr.js';
-import { loadWorkflow, parseWorkflow } from '../../../src/workflow/load-workflow.js';
+import { loadWorkflow, parseWorkflow } from '../../../src/run/load-workflow.js';
 import { harness } from './harness.js';
 
 const expressions: ExpressionFunctions = { evaluateCondition, renderTemplate };

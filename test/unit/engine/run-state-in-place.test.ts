@@ -1,7 +1,7 @@
 // reduceRunStateInPlace: the same fold as reduceRunState, without copying every node per event.
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../../src/engine/events.js';
-import { initialRunState, reduceRunState, reduceRunStateInPlace, type RunState } from '../../../src/engine/run-state.js';
+import type { RunEvent } from '../../../src/events/run-event.js';
+import { initialRunState, reduceRunState, reduceRunStateInPlace, type RunState } from '../../../src/events/run-state.js';
 import { buildEventScript } from '../../helpers/event-script.js';
 
 describe('reduceRunStateInPlace', () => {

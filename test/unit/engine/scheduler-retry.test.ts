@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../../src/engine/events.js';
+import type { RunEvent } from '../../../src/events/run-event.js';
 import { harness } from './harness.js';
 import { makePlan } from './plan-fixture.js';
 

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { formatDiagnostic, WorkflowError } from '../../../src/errors.js';
 import { buildPlan } from '../../../src/graph/build-plan.js';
 import { formatPlan } from '../../../src/graph/format-plan.js';
-import { loadWorkflow, parseWorkflow } from '../../../src/workflow/load-workflow.js';
+import { loadWorkflow, parseWorkflow } from '../../../src/run/load-workflow.js';
 
 const load = async (nodes: string) =>
   (await parseWorkflow(`name: t\nnodes:\n${nodes}`, '/w/t.yml', { checkNotebooks: false, displayName: 't.yml' })).workflow;

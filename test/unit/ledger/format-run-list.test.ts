@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatRunList } from '../../../src/ledger/format-run-list.js';
+import { formatRunList } from '../../../src/report/format-run-list.js';
 import { listRuns, type RunListEntry } from '../../../src/ledger/list-runs.js';
 import { runIsAbandoned } from '../../../src/ledger/read-run.js';
 

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunState } from '../../../src/engine/run-state.js';
-import { checkResumeCompatible, planResume, resumeParams } from '../../../src/ledger/resume.js';
+import type { RunState } from '../../../src/events/run-state.js';
+import { planResume } from '../../../src/engine/plan-resume.js';
+import { checkResumeCompatible, resumeParams } from '../../../src/ledger/resume.js';
 import { loadRun } from '../../../src/ledger/load-run.js';
 import type { Workflow } from '../../../src/workflow/types.js';
 import { makeNode, makePlan } from '../engine/plan-fixture.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../../src/engine/events.js';
+import type { RunEvent } from '../../../src/events/run-event.js';
 import { RunLedger } from '../../../src/ledger/run-ledger.js';
 import type { RunRecord } from '../../../src/ledger/run-record.js';
 import { fixture, recordRun } from './ledger-fixture.js';

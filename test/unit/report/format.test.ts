@@ -1,6 +1,6 @@
 // The shared words: durations, values, skip reasons, branch decisions, errors.
 import { describe, expect, it } from 'vitest';
-import type { SkipReason } from '../../../src/engine/events.js';
+import type { SkipReason } from '../../../src/events/run-event.js';
 import {
   describeBranch,
   describeError,

@@ -1,6 +1,6 @@
 // The json reporter: one versioned NDJSON line per RunEvent.
 import { describe, expect, it } from 'vitest';
-import { EVENT_SCHEMA_VERSION } from '../../../src/engine/events.js';
+import { EVENT_SCHEMA_VERSION } from '../../../src/events/run-event.js';
 import { createJsonReporter, toEventLine } from '../../../src/report/json.js';
 import { buildEventScript } from '../../helpers/event-script.js';
 

@@ -1,6 +1,6 @@
 // The plain reporter: exact lines for the scripted run (UTC timestamps, no colour).
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../../src/engine/events.js';
+import type { RunEvent } from '../../../src/events/run-event.js';
 import { createPlainReporter } from '../../../src/report/plain.js';
 import { buildEventScript, scriptAt, scriptSummary } from '../../helpers/event-script.js';
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createReporters, resolveReporterName, shouldColor } from '../../../src/report/reporter.js';
+import { resolveReporterName, shouldColor } from '../../../src/report/reporter.js';
+import { createReporters } from '../../../src/run/create-reporters.js';
 import { buildEventScript } from '../../helpers/event-script.js';
 import { staticGraph } from '../../helpers/module-graph.js';
 import { repoRoot } from '../../helpers/paths.js';
@@ -92,14 +93,14 @@ describe('createReporters', () => {
 
 describe('module graph', () => {
   it('plain, json and junit reporters load neither Ink, React nor the UI', () => {
-    const { packages, files } = staticGraph('src/report/reporter.ts');
+    const { packages, files } = staticGraph('src/run/create-reporters.ts');
     expect([...files].map((f) => f.slice(repoRoot.length + 1)).sort()).toContain('src/report/plain.ts');
     expect(packages.has('chalk')).toBe(true);
     expect([...packages].filter((p) => /^(ink|react)(\/|$)/.test(p))).toEqual([]);
-    expect([...files].filter((f) => f.includes('/src/ui/') || f.endsWith('/report/ink.ts'))).toEqual([]);
+    expect([...files].filter((f) => f.includes('/src/ui/') || f.endsWith('/ui/ink-reporter.ts'))).toEqual([]);
   });
 
   it('the check sees Ink where it is imported', () => {
-    expect(staticGraph('src/report/ink.ts').packages.has('ink')).toBe(true);
+    expect(staticGraph('src/ui/ink-reporter.ts').packages.has('ink')).toBe(true);
   });
 });

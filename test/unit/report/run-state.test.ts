@@ -1,7 +1,7 @@
 // reduceRunState: the fold the live view and the ledger rely on.
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../../src/engine/events.js';
-import { countStatuses, initialRunState, reduceRunState, type RunState } from '../../../src/engine/run-state.js';
+import type { RunEvent } from '../../../src/events/run-event.js';
+import { countStatuses, initialRunState, reduceRunState, type RunState } from '../../../src/events/run-state.js';
 import {
   buildEventScript,
   eventsUntil,

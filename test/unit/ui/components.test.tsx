@@ -1,7 +1,7 @@
 // Small components and the store behind the live view.
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { NodeState } from '../../../src/engine/run-state.js';
+import type { NodeState } from '../../../src/events/run-state.js';
 import { barWidth } from '../../../src/ui/ActiveNode.js';
 import { FinishedNode } from '../../../src/ui/FinishedNode.js';
 import { LiveApp } from '../../../src/ui/LiveApp.js';

@@ -1,6 +1,6 @@
 // The live area never reaches the terminal's height (Ink would clear the scrollback).
 import { describe, expect, it } from 'vitest';
-import type { NodeState } from '../../../src/engine/run-state.js';
+import type { NodeState } from '../../../src/events/run-state.js';
 import { reflowExtraLines } from '../../../src/report/reflow-guard.js';
 import { fitLiveArea, MAX_TAIL_LINES } from '../../../src/ui/fit-live-area.js';
 

@@ -2,8 +2,9 @@
 import { describe, expect, test } from 'vitest';
 import { formatDiagnostic, WorkflowError } from '../../../src/errors.js';
 import { evaluateCondition, renderTemplate } from '../../../src/workflow/evaluate-expr.js';
-import { parseWorkflow } from '../../../src/workflow/load-workflow.js';
+import { parseWorkflow } from '../../../src/run/load-workflow.js';
 import type { Expr, ExprContext } from '../../../src/workflow/types.js';
+import { WholeFloat } from '../../../src/workflow/whole-float.js';
 
 const pos = { file: 'wf.yml', line: 3, col: 9 };
 const expr = (source: string, types?: Expr['types']): Expr => ({ source, pos, ...(types && { types }) });
@@ -83,6 +84,6 @@ describe('renderTemplate', () => {
     const yaml =
       'name: t\nparams: { r: { type: number, default: 2 } }\nnodes:\n  a: { notebook: a.ipynb, params: { x: "${{ params.r * 1.5 }}" } }\n';
     const { workflow } = await parseWorkflow(yaml, '/w/t.yml', { checkNotebooks: false });
-    expect(renderTemplate(workflow.nodes.a!.params, { ...ctx, params: { r: 2 } })).toEqual({ x: 3 });
+    expect(renderTemplate(workflow.nodes.a!.params, { ...ctx, params: { r: 2 } })).toEqual({ x: new WholeFloat(3) });
   });
 });

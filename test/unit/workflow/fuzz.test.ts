@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { expect, test } from 'vitest';
 import { FlowError, WorkflowError } from '../../../src/errors.js';
-import { parseWorkflow } from '../../../src/workflow/load-workflow.js';
+import { parseWorkflow } from '../../../src/run/load-workflow.js';
 
 async function outcome(text: string): Promise<'ok' | 'errors'> {
   try {

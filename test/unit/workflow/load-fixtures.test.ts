@@ -1,7 +1,7 @@
 // Every fixture workflow, loaded as `flow validate` loads it: the exact diagnostics, in order.
 import { describe, expect, test } from 'vitest';
 import { formatDiagnostic, WorkflowError } from '../../../src/errors.js';
-import { loadWorkflow } from '../../../src/workflow/load-workflow.js';
+import { loadWorkflow } from '../../../src/run/load-workflow.js';
 
 const dir = 'test/fixtures/workflows';
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { formatDiagnostic, WorkflowError } from '../../../src/errors.js';
-import { loadWorkflow, parseWorkflow } from '../../../src/workflow/load-workflow.js';
+import { loadWorkflow, parseWorkflow } from '../../../src/run/load-workflow.js';
 
 const dir = resolve('test/fixtures/workflows');
 

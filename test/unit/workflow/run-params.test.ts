@@ -1,10 +1,12 @@
 // Run params: papermill typing of -p, precedence -f < -y < -p < -r, and checks against declarations.
 import { describe, expect, test } from 'vitest';
 import { formatDiagnostic, WorkflowError } from '../../../src/errors.js';
-import { parseWorkflow } from '../../../src/workflow/load-workflow.js';
-import { parsePapermillValue, resolveRunParams, type RunParamSources } from '../../../src/workflow/run-params.js';
+import { parseWorkflow } from '../../../src/run/load-workflow.js';
+import { typePapermillValue } from '../../../src/workflow/param-sources.js';
+import { resolveRunParams, type RunParamSources } from '../../../src/workflow/run-params.js';
+import { WholeFloat } from '../../../src/workflow/whole-float.js';
 
-describe('parsePapermillValue', () => {
+describe('typePapermillValue', () => {
   test.each([
     ['True', true],
     ['False', false],
@@ -13,16 +15,17 @@ describe('parsePapermillValue', () => {
     ['-3', -3],
     ['1_000', 1000],
     ['1.5', 1.5],
-    ['1e3', 1000],
+    ['1e3', new WholeFloat(1000)],
+    ['2.0', new WholeFloat(2)],
     ['-inf', -Infinity],
     ['true', 'true'],
     ['P1', 'P1'],
     ['', ''],
-    ['12345678901234567890', '12345678901234567890'],
-  ] as const)('%j → %j', (s, v) => {
-    expect(parsePapermillValue(s)).toEqual(v);
+    ['12345678901234567890', 12345678901234567890n],
+  ] as const)('%s', (s, v) => {
+    expect(typePapermillValue(s)).toEqual(v);
   });
-  test('nan', () => expect(parsePapermillValue('nan')).toBeNaN());
+  test('nan', () => expect(typePapermillValue('nan')).toBeNaN());
 });
 
 const yaml = `name: t
@@ -51,7 +54,8 @@ describe('resolveRunParams', () => {
     expect(resolveRunParams(workflow, { params: { year: '2024', label: '2024', ratio: '1', dry: 'True' } })).toEqual({
       year: 2024,
       period: 'P1',
-      ratio: 1,
+      // A number param holds a float: `-p ratio=1` is injected as 1.0.
+      ratio: new WholeFloat(1),
       dry: true,
       label: '2024',
     });
@@ -78,9 +82,21 @@ describe('resolveRunParams', () => {
     [{ params: { yeer: '1', label: 'x' } }, ['unknown param "yeer" (from -p yeer=1) — did you mean "year"?']],
     [{}, ['param "label" is required and has no default — pass it with -p label=VALUE']],
     [{ yaml: ['year: [1]\nlabel: x'] }, ['-y #1:1:1: param "year" expects an integer, got [1] (from -y)']],
-    [{ yaml: ['- a'], params: { label: 'x' } }, ['-y #1:1:1: -y: params must be a mapping of name: value']],
+    [{ yaml: ['- a'], params: { label: 'x' } }, ['-y #1:1:1: params must be a mapping of parameter names to values — e.g. alpha: 0.5']],
     [{ files: ['nope.yml'], params: { label: 'x' } }, ['-f nope.yml: cannot read it (ENOENT)']],
   ] as [RunParamSources, string[]][])('%j', (o, expected) => {
     expect(errorsOf(o)).toEqual(expected);
+  });
+
+  test('a whole float stays a float for a number param (-p rate=2.0 is injected as 2.0, as papermill would), and its default too', () => {
+    const params = resolveRunParams(workflow, { params: { ratio: '2.0', label: '007' } });
+    expect(params.ratio).toEqual(new WholeFloat(2));
+    // A string param takes the text as typed, not papermill's int 7.
+    expect(params.label).toBe('007');
+    expect(resolveRunParams(workflow, { params: { ratio: '2', year: '2030.0', label: 'x' } })).toMatchObject({
+      ratio: new WholeFloat(2),
+      year: 2030,
+    });
+    expect(resolveRunParams(workflow, { values: { ratio: 3, label: 'x' } }).ratio).toEqual(new WholeFloat(3));
   });
 });

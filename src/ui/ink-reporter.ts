@@ -1,12 +1,12 @@
 // The Ink reporter: the live terminal view. Loaded only through a dynamic import (Ink + React ≈ 0.45 s).
 import { render } from 'ink';
 import { createElement, Fragment } from 'react';
-import { LiveApp } from '../ui/LiveApp.js';
-import { createRunStore } from '../ui/run-store.js';
-import { StderrBridge } from '../ui/StderrBridge.js';
-import type { Reporter } from './reporter.js';
-import { guardReflow } from './reflow-guard.js';
-import { routeStderr } from './route-stderr.js';
+import { LiveApp } from './LiveApp.js';
+import { createRunStore } from './run-store.js';
+import { StderrBridge } from './StderrBridge.js';
+import type { Reporter } from '../report/reporter.js';
+import { guardReflow } from '../report/reflow-guard.js';
+import { routeStderr } from '../report/route-stderr.js';
 
 export interface InkReporterOptions {
   stdout: NodeJS.WriteStream;

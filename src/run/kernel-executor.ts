@@ -1,10 +1,10 @@
 // The real Executor: runs a node's notebook on a fresh kernel of the run's Jupyter server.
 import type { AttemptRequest, AttemptResult, Executor } from '../engine/executor.js';
 import type { NodeSpec } from '../workflow/types.js';
-import { executeNotebook } from './execute-notebook.js';
-import type { JupyterServer } from './jupyter-server.js';
-import { KernelPool } from './kernel-pool.js';
-import { nodeKernelCwd, nodeKernelName } from './node-kernel.js';
+import { executeNotebook } from '../kernel/execute-notebook.js';
+import type { JupyterServer } from '../kernel/jupyter-server.js';
+import { KernelPool } from '../kernel/kernel-pool.js';
+import { nodeKernelCwd, nodeKernelName } from '../kernel/node-kernel.js';
 
 export interface KernelExecutorOptions {
   server: JupyterServer;

@@ -1,5 +1,5 @@
 // The state of a run as a pure fold over RunEvents: the UI renders it, the ledger saves it.
-import type { NodeError, NodeStatus, RunEvent, SkipReason } from './events.js';
+import type { BranchDecision, NodeError, NodeStatus, RunEvent, SkipReason } from './run-event.js';
 
 export interface AttemptRecord {
   attempt: number;
@@ -19,7 +19,7 @@ export interface NodeState {
   outputs?: Record<string, unknown>;
   error?: NodeError;
   skip?: SkipReason;
-  branch?: { chose: string | null; because: string; operands: Record<string, unknown>; rejected?: string[] };
+  branch?: BranchDecision;
   startedAt?: string;
   finishedAt?: string;
   durationMs?: number;

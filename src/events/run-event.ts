@@ -15,21 +15,26 @@ export type NodeStatus =
 
 export const terminalStatuses: ReadonlySet<NodeStatus> = new Set(['succeeded', 'failed', 'skipped', 'upstream_failed', 'cancelled']);
 
+/** What a node's `next` chose, and why: the one shape of a branch decision, wherever it is shown. */
+export interface BranchDecision {
+  /** The `goto` target chosen; null when no branch matched. */
+  chose: string | null;
+  /** The matching `when` as written, 'otherwise', or '' when none was chosen. */
+  because: string;
+  /** Every value the `when`s read. */
+  operands: Record<string, unknown>;
+  /** The `when` expressions tried before the chosen branch, all false (in file order). */
+  rejected?: string[];
+}
+
 /** Why a node was skipped, as data a person can read. */
 export type SkipReason =
   | { kind: 'condition_false'; expression: string; operands: Record<string, unknown> }
-  | {
+  | ({
       kind: 'branch_not_taken';
-      /** The node whose `next` decided. */
+      /** The node whose `next` decided (and chose another node, or none). */
       by: string;
-      /** What it chose instead (null: no branch matched). */
-      chose: string | null;
-      /** The matching `when`, or 'otherwise'. */
-      because: string;
-      operands: Record<string, unknown>;
-      /** The `when` expressions tried before the chosen branch, all false (in file order). */
-      rejected?: string[];
-    }
+    } & BranchDecision)
   | { kind: 'upstream_skipped'; upstream: string[] }
   | { kind: 'upstream_failed'; upstream: string[] }
   | { kind: 'trigger_rule'; rule: string; upstream: Record<string, NodeStatus> };
@@ -45,6 +50,12 @@ export interface NodeError {
   evalue?: string;
   traceback?: string[];
 }
+
+/** What an attempt reports while it runs; the scheduler turns it into RunEvents. */
+export type AttemptProgress =
+  | { kind: 'cell_started'; cell: number; total: number }
+  | { kind: 'cell_finished'; cell: number; total: number; ok: boolean }
+  | { kind: 'output'; stream: 'stdout' | 'stderr'; text: string };
 
 interface Base {
   /** ISO-8601 UTC. */
@@ -86,15 +97,7 @@ export type RunEvent =
       /** Milliseconds until the next attempt; absent when none is left. */
       retryInMs?: number;
     })
-  | (NodeBase & {
-      type: 'branch_decided';
-      /** The `goto` target chosen, or null when no branch matched. */
-      chose: string | null;
-      because: string;
-      operands: Record<string, unknown>;
-      /** The `when` expressions tried before the chosen branch, all false (in file order). */
-      rejected?: string[];
-    })
+  | (NodeBase & { type: 'branch_decided' } & BranchDecision)
   | (NodeBase & {
       type: 'node_finished';
       status: Extract<NodeStatus, 'succeeded' | 'failed' | 'skipped' | 'upstream_failed' | 'cancelled'>;

@@ -2,12 +2,12 @@
 // the node passes (papermill warns "unknown parameter" at run time; flow says so before running).
 import { readFile } from 'node:fs/promises';
 import type { Diagnostic } from '../errors.js';
-import { findTaggedCell } from '../notebook/cells.js';
-import { inspectParameters } from '../notebook/inspect-parameters.js';
-import { notebookKernel } from '../notebook/read-notebook.js';
-import type { Notebook } from '../notebook/types.js';
-import type { SourceMap } from './source-map.js';
-import type { NodeSpec } from './types.js';
+import { findTaggedCell } from './cells.js';
+import { inspectParameters } from './inspect-parameters.js';
+import { notebookKernel } from './read-notebook.js';
+import type { Notebook } from './types.js';
+import type { SourceMap } from '../workflow/source-map.js';
+import type { NodeSpec } from '../workflow/types.js';
 
 /**
  * What the notebook's first cell tagged `parameters` defines: `cell: false` when there is none;

@@ -1,11 +1,11 @@
 // `flow show RUN`: a run's facts and each node's status, why it was skipped, outputs, notebook, error.
-import { describeBranch, describeError, describeSkip, formatDuration, formatValue, truncate } from '../report/format.js';
-import { formatCounts } from '../report/status-style.js';
-import type { NodeState } from '../engine/run-state.js';
+import { describeBranch, describeError, describeSkip, formatDuration, formatValue, truncate } from './format.js';
+import { formatCounts } from './status-style.js';
+import type { NodeState } from '../events/run-state.js';
 import { abandonedHint, formatStarted } from './format-run-list.js';
-import { runIsAbandoned } from './read-run.js';
-import type { RunRecord } from './run-record.js';
-import { countStatuses } from '../engine/run-state.js';
+import { runIsAbandoned } from '../ledger/read-run.js';
+import type { RunRecord } from '../ledger/run-record.js';
+import { countStatuses } from '../events/run-state.js';
 
 /** Values on one line up to this width; longer, one value a line. */
 const LINE_WIDTH = 100;

@@ -1,7 +1,7 @@
 // `flow runs` as a table: run id, workflow, status, started, duration, node counts.
-import { formatDuration } from '../report/format.js';
-import { formatCounts } from '../report/status-style.js';
-import type { RunListEntry } from './list-runs.js';
+import { formatDuration } from './format.js';
+import { formatCounts } from './status-style.js';
+import type { RunListEntry } from '../ledger/list-runs.js';
 
 export function formatRunList(runs: readonly RunListEntry[], runsDir: string): string {
   if (runs.length === 0) return `no runs in ${runsDir}\n`;

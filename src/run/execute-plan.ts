@@ -1,0 +1,81 @@
+// One decided run on a server, start to end: run directory, record, kernels, engine, events. The
+// record and the executed notebooks are saved whatever happens. Loaded once the first kernels are asked for.
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { runPlan } from '../engine/scheduler.js';
+import { CancelledError } from '../errors.js';
+import type { RunEvent } from '../events/run-event.js';
+import { createRunDir } from '../ledger/run-dir.js';
+import { createRunId } from '../ledger/run-id.js';
+import { RunLedger } from '../ledger/run-ledger.js';
+import { evaluateCondition, renderTemplate } from '../workflow/evaluate-expr.js';
+import { carryOverNotebooks, withCarriedNotebooks } from './carry-over.js';
+import { createKernelExecutor } from './kernel-executor.js';
+import type { PlannedRun, RunInProgress } from './run-in-progress.js';
+import type { RunResult } from './run-options.js';
+import type { ServerHandle } from './server-handle.js';
+import { firstNodes } from './warm-up.js';
+
+/** The CEL functions the scheduler is given. */
+export const expressions = { evaluateCondition, renderTemplate };
+
+/** Runs `o.plan` on the handle's server, events to the run's reporters and record. */
+export async function executePlan(run: RunInProgress, o: PlannedRun, handle: ServerHandle): Promise<RunResult> {
+  const reporter = run.reporter;
+  // Infrastructure first: without Jupyter nothing can run, so no run directory is made.
+  const server = await handle.server;
+  if (o.signal?.aborted) throw new CancelledError(o.signal.reason);
+  const executor = createKernelExecutor({
+    server,
+    warn: (message, node) => run.emit?.({ type: 'log', at: new Date().toISOString(), level: 'warn', message, node }),
+  });
+  // The first nodes' kernels start now, while the run directory and record are set up.
+  executor.prepare?.(firstNodes(o.plan, o));
+  const workflow = o.plan.workflow;
+  const runId = createRunId();
+  const runDir = await createRunDir(resolve(o.runsDirOverride ?? o.runsDir ?? 'runs'), workflow.name, runId);
+  if (o.resumedFrom) await carryOverNotebooks(o.resumedFrom.runDir, runDir, o.plan, o.reuse ?? {});
+  const ledger = await RunLedger.open({ runDir, workflow });
+  run.ledger = ledger;
+  const send = (ev: RunEvent) => {
+    ledger.handle(ev);
+    reporter.onEvent(ev);
+  };
+  run.emit = send;
+  try {
+    const summary = await runPlan(o.plan, {
+      executor,
+      params: o.params,
+      runId,
+      runDir,
+      emit: o.reuse ? withCarriedNotebooks(runDir, o.plan, o.reuse, send) : send,
+      signal: o.signal,
+      concurrency: o.concurrency,
+      expressions,
+      reuse: o.reuse,
+      only: o.only,
+      from: o.from,
+      resumedFrom: o.resumedFrom?.runId,
+    });
+    return { ...summary, workflow: workflow.name, runDir, warnings: run.warnings };
+  } finally {
+    run.emit = undefined;
+    // Whatever happened, the record and the notebooks are saved before the run returns. Closing
+    // the executor shuts kernels down; bounded, because a kernel still starting when the server
+    // died waits out its whole start timeout, and an embedded server's stop ends every kernel anyway.
+    await settleWithin(executor.close?.(), EXECUTOR_CLOSE_MS);
+    await ledger.close();
+    await writeFile(join(runDir, 'jupyter-server.log'), `${handle.log.join('\n')}\n`).catch(() => undefined);
+  }
+}
+
+/** How long closing the executor may take before the run is recorded regardless. */
+const EXECUTOR_CLOSE_MS = 5000;
+
+/** Waits for `p` (its failure included) for at most `ms`. */
+async function settleWithin(p: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (!p) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}
