@@ -2,6 +2,7 @@
 import { JupyterServerError, UsageError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { findJupyter } from './find-jupyter.js';
+import { restRequest } from './kernel-rest.js';
 import { startJupyterServer, type JupyterServer } from './jupyter-server.js';
 import type { KernelPrelaunch } from './kernel-prelaunch.js';
 
@@ -39,7 +40,7 @@ export async function connectJupyter(opts: ConnectOptions = {}): Promise<Jupyter
     }
     const token = opts.token ?? env.JUPYTER_TOKEN ?? '';
     const baseUrl = url.toString().replace(/\/$/, '');
-    const res = await fetch(`${baseUrl}/api/status`, { headers: token ? { Authorization: `token ${token}` } : {} }).catch((err: Error) => {
+    const res = await restRequest({ baseUrl, token }, 'GET', '/api/status').catch((err: Error) => {
       throw new JupyterServerError(`cannot reach the Jupyter server at ${baseUrl}: ${err.message}`);
     });
     if (res.status === 403 || res.status === 401) {
@@ -48,7 +49,8 @@ export async function connectJupyter(opts: ConnectOptions = {}): Promise<Jupyter
         'set JUPYTER_TOKEN to its token',
       );
     }
-    if (!res.ok) throw new JupyterServerError(`the Jupyter server at ${baseUrl} answered HTTP ${res.status} to /api/status`);
+    if (res.status < 200 || res.status >= 300)
+      throw new JupyterServerError(`the Jupyter server at ${baseUrl} answered HTTP ${res.status} to /api/status`);
     return { baseUrl, token, embedded: false, stop: async () => {} };
   }
   const found = findJupyter({ explicit: opts.jupyter, env, installDir: opts.installDir ?? packageRoot });

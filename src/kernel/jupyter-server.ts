@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { JupyterServerError } from '../errors.js';
 import { findFreePort } from './free-port.js';
 import type { KernelPrelaunch } from './kernel-prelaunch.js';
+import { restRequest } from './kernel-rest.js';
 import { SERVER_BOOTSTRAP_PY } from './server-bootstrap.js';
 import { SERVER_CONFIG_PY } from './server-config.js';
 import { cleanStaleRuntimeDirs, RUNTIME_PREFIX } from './stale-runtime.js';
@@ -231,9 +232,8 @@ async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<Jupyt
 
 async function isReady(baseUrl: string, token: string): Promise<boolean> {
   try {
-    const res = await fetch(`${baseUrl}/api/status`, { headers: { Authorization: `token ${token}` } });
-    await res.arrayBuffer();
-    return res.status === 200;
+    // Not fetch: its keep-alive socket would stay open for seconds after the server answered.
+    return (await restRequest({ baseUrl, token }, 'GET', '/api/status')).status === 200;
   } catch {
     return false;
   }
@@ -241,12 +241,7 @@ async function isReady(baseUrl: string, token: string): Promise<boolean> {
 
 async function requestShutdown(baseUrl: string, token: string): Promise<void> {
   try {
-    const res = await fetch(`${baseUrl}/api/shutdown`, {
-      method: 'POST',
-      headers: { Authorization: `token ${token}` },
-      signal: AbortSignal.timeout(2000),
-    });
-    await res.arrayBuffer();
+    await restRequest({ baseUrl, token }, 'POST', '/api/shutdown', { timeoutMs: 2000 });
   } catch {
     // Not answering: the signals below take over.
   }

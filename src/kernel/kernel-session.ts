@@ -1,8 +1,18 @@
 // One kernel on a Jupyter server: start it, run code with timeouts, interrupt, shut down.
-import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { KernelError } from '../errors.js';
 import type { ServerEndpoint } from './jupyter-server.js';
-import { loadServices, makeSettings } from './services.js';
+import {
+  deleteKernel,
+  HttpStatusError,
+  interruptKernel,
+  type KernelModel,
+  listKernelspecs,
+  postKernel,
+  type RestResponse,
+} from './kernel-rest.js';
+import { type KernelMessage, KernelSocket } from './kernel-socket.js';
+
+export { listKernelspecs } from './kernel-rest.js';
 
 /** Timestamps nbclient records per cell in `metadata.execution`. */
 export type ExecutionTiming = Partial<
@@ -45,34 +55,57 @@ export interface StartKernelOptions {
 }
 
 /** What ended an execute request first. */
-type Race =
-  | { kind: 'reply'; msg: KernelMessage.IExecuteReplyMsg }
-  | { kind: 'rejected'; err: unknown }
-  | { kind: 'timeout' }
-  | { kind: 'died'; why: string }
-  | { kind: 'abort' };
+type Race = { kind: 'reply'; reply: KernelMessage } | { kind: 'timeout' } | { kind: 'died'; why: string } | { kind: 'abort' };
 
+/** A request in flight: `done` once its reply (and, if asked, its iopub `idle`) came. */
+interface Pending {
+  done: Promise<KernelMessage>;
+  /** Stops listening for it (done may then never settle). */
+  stop(): void;
+}
+
+interface RequestOptions {
+  /** Every iopub message the request caused, status included. */
+  onIOPub?: (msg: KernelMessage) => void;
+  /**
+   * Wait for the iopub `idle` as well as the reply: outputs come on iopub, and may arrive
+   * after the reply. @default true
+   */
+  waitIdle?: boolean;
+}
+
+/** Kernel states after which its state is lost: the server sends these when the kernel dies or restarts. */
 const DEATH_STATES = new Set(['dead', 'restarting', 'autorestarting']);
 
+/** How long shutdown() waits for the server to stop the kernel. */
+const SHUTDOWN_WAIT_MS = 5000;
+
+/** The pause before asking again to shut down a kernel the server could not shut down. */
+const DELETE_RETRY_MS = 100;
+
+/** How long an interrupted request may take to finish (its last outputs, its reply). */
+const INTERRUPT_SETTLE_MS = 3000;
+
+/**
+ * A kernel started on a Jupyter server and talked to over its websocket. Nothing of it is
+ * process-wide: no global listeners, no console output; after shutdown() no socket or timer is left.
+ */
 export class KernelSession {
-  private deathListeners = new Set<(why: string) => void>();
+  private readonly deathListeners = new Set<(why: string) => void>();
   private deadReason: string | undefined;
+  private stopping: Promise<void> | undefined;
+  private state = 'starting';
   languageInfo: { name: string; [k: string]: unknown } = { name: 'python' };
 
   private constructor(
-    readonly connection: Kernel.IKernelConnection,
+    private readonly endpoint: ServerEndpoint,
+    /** The kernel's id on the server. */
+    readonly id: string,
     readonly kernelName: string,
+    private readonly socket: KernelSocket,
   ) {
-    connection.statusChanged.connect((_, status) => {
-      if (DEATH_STATES.has(status)) this.markDead(`the kernel died (status: ${status})`);
-    });
-    connection.connectionStatusChanged.connect((_, status) => {
-      if (status === 'disconnected' && !connection.isDisposed) this.markDead('lost the connection to the kernel');
-    });
-  }
-
-  get id(): string {
-    return this.connection.id;
+    socket.onMessage((msg) => this.watchStatus(msg));
+    socket.onClose((why) => this.markDead(`lost the connection to the kernel (${why})`));
   }
 
   /** Why the kernel is unusable, or undefined while it lives. */
@@ -80,31 +113,66 @@ export class KernelSession {
     return this.deadReason;
   }
 
-  private markDead(why: string): void {
-    if (this.deadReason) return;
-    this.deadReason = why;
-    for (const f of this.deathListeners) f(why);
+  /** The kernel's last `execution_state` on iopub: `starting`, `idle`, `busy`, `dead`, … */
+  get executionState(): string {
+    return this.state;
   }
 
+  private watchStatus(msg: KernelMessage): void {
+    if (msg.channel !== 'iopub' || msg.header.msg_type !== 'status') return;
+    this.state = String(msg.content.execution_state);
+    if (DEATH_STATES.has(this.state)) this.markDead(`the kernel died (status: ${this.state})`);
+  }
+
+  private markDead(why: string): void {
+    if (this.deadReason || this.stopping) return;
+    this.deadReason = why;
+    for (const f of [...this.deathListeners]) f(why);
+  }
+
+  /** Calls `f` once if the kernel dies; returns the unsubscribe. */
+  private onDeath(f: (why: string) => void): () => void {
+    this.deathListeners.add(f);
+    return () => this.deathListeners.delete(f);
+  }
+
+  /**
+   * Starts a kernel and connects to it; resolves once it answered kernel_info (languageInfo set).
+   * @throws KernelError when the server refuses, the kernel dies, or it is not up within startTimeoutMs.
+   */
   static async start(opts: StartKernelOptions): Promise<KernelSession> {
-    const { KernelConnection } = await loadServices();
-    const settings = await makeSettings(opts.endpoint);
     const name = opts.kernelName ?? 'python3';
     const timeoutMs = opts.startTimeoutMs ?? 60_000;
-    const res = await fetch(`${opts.endpoint.baseUrl}/api/kernels`, {
-      method: 'POST',
-      headers: { Authorization: `token ${opts.endpoint.token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name, ...(opts.path !== undefined ? { path: opts.path } : {}) }),
-    });
-    if (!res.ok) throw await startError(res, name, opts.endpoint);
-    const model = (await res.json()) as Kernel.IModel;
+    const model = await createKernel(opts.endpoint, name, opts.path);
     // A kernel started by REST stays `starting` until a websocket connects.
-    const connection = new KernelConnection({ model, serverSettings: settings, handleComms: false });
-    const session = new KernelSession(connection, name);
-    let timer: NodeJS.Timeout | undefined;
+    const session = new KernelSession(opts.endpoint, model.id, name, new KernelSocket(opts.endpoint, model.id));
     try {
-      const reply = await Promise.race([
-        waitConnected(connection).then(() => connection.requestKernelInfo()),
+      await session.untilDeadOr(session.handshake(), timeoutMs, name);
+    } catch (err) {
+      await session.shutdown();
+      if (err instanceof KernelError) throw err;
+      throw new KernelError(`kernel "${name}" failed to start: ${(err as Error).message}`);
+    }
+    return session;
+  }
+
+  /** Waits for the socket, then asks for kernel_info: its language_info goes in the notebook. */
+  private async handshake(): Promise<void> {
+    await this.socket.opened;
+    // Only the reply: iopub may not be subscribed yet when the kernel answers this first request.
+    const info = this.request('shell', 'kernel_info_request', {}, { waitIdle: false });
+    const reply = await info.done;
+    const languageInfo = reply.content.language_info as { name?: unknown } | undefined;
+    if (typeof languageInfo?.name === 'string') this.languageInfo = languageInfo as { name: string };
+  }
+
+  /** `work`, unless the kernel dies or `timeoutMs` passes first (then a KernelError). */
+  private async untilDeadOr<T>(work: Promise<T>, timeoutMs: number, name: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    let unsubscribe = () => {};
+    try {
+      return await Promise.race([
+        work,
         new Promise<never>((_, reject) => {
           timer = setTimeout(
             () =>
@@ -117,187 +185,236 @@ export class KernelSession {
             timeoutMs,
           );
         }),
-        new Promise<never>((_, reject) =>
-          session.deathListeners.add((why) => reject(new KernelError(`kernel "${name}" failed to start: ${why}`))),
-        ),
+        new Promise<never>((_, reject) => {
+          unsubscribe = this.onDeath((why) => reject(new KernelError(`kernel "${name}" failed to start: ${why}`)));
+        }),
       ]);
-      const content = reply?.content as KernelMessage.IInfoReply | undefined;
-      if (content?.language_info) session.languageInfo = content.language_info as { name: string };
-    } catch (err) {
-      await session.shutdown();
-      throw err;
     } finally {
       clearTimeout(timer);
+      unsubscribe();
     }
-    return session;
+  }
+
+  /**
+   * Sends a request and follows the messages whose parent it is. The caller calls stop() when
+   * it gives up on it; it stops by itself once done.
+   */
+  private request(channel: 'shell' | 'control', msgType: string, content: Record<string, unknown>, opts: RequestOptions = {}): Pending {
+    let id = '';
+    let reply: KernelMessage | undefined;
+    let idle = !(opts.waitIdle ?? true);
+    let finish: (msg: KernelMessage) => void = () => {};
+    const done = new Promise<KernelMessage>((resolve) => {
+      finish = resolve;
+    });
+    const stop = this.socket.onMessage((msg) => {
+      if (msg.parent_header?.msg_id !== id) return;
+      if (msg.channel === 'iopub') {
+        opts.onIOPub?.(msg);
+        if (msg.header.msg_type === 'status' && msg.content.execution_state === 'idle') idle = true;
+      } else if (msg.channel === channel) {
+        reply = msg;
+      }
+      if (reply && idle) {
+        stop();
+        finish(reply);
+      }
+    });
+    try {
+      id = this.socket.send(channel, msgType, content);
+    } catch (err) {
+      stop();
+      throw err;
+    }
+    return { done, stop };
   }
 
   /** Runs code; never throws for kernel-side trouble: the outcome says what happened. */
   async execute(code: string, opts: ExecuteOptions = {}): Promise<ExecuteOutcome> {
     const timing: ExecutionTiming = {};
     if (this.deadReason) return { status: 'died', message: this.deadReason, timing };
-    const future = this.connection.requestExecute({
-      code,
-      silent: opts.silent ?? false,
-      store_history: !(opts.silent ?? false),
-      allow_stdin: false,
-      stop_on_error: true,
-    });
     let executionCount: number | null = null;
-    future.onIOPub = (msg) => {
+    const onIOPub = (msg: KernelMessage) => {
       const type = msg.header.msg_type;
       if (type === 'status') {
-        const state = (msg.content as { execution_state: string }).execution_state;
+        const state = msg.content.execution_state;
         if (state === 'busy') timing['iopub.status.busy'] = now();
         else if (state === 'idle') timing['iopub.status.idle'] = now();
-        return;
-      }
-      if (type === 'execute_input') {
+      } else if (type === 'execute_input') {
         timing['iopub.execute_input'] = now();
-        executionCount = (msg.content as { execution_count: number }).execution_count ?? executionCount;
-        return;
-      }
-      // Taken from the connection below: the services library may not deliver it here.
-      if (type === 'update_display_data') return;
-      opts.onIOPub?.(type, msg.content as Record<string, unknown>);
-    };
-    // @jupyterlab/services routes update_display_data only to the futures that first showed that
-    // display id (earlier cells' futures are gone) and never to the request that sent it, so an
-    // update from a later cell would be lost. Every iopub message passes the connection's signal.
-    const requestId = future.msg.header.msg_id;
-    const onConnectionIOPub = (_: unknown, msg: KernelMessage.IIOPubMessage) => {
-      if (
-        msg.header.msg_type === 'update_display_data' &&
-        msg.parent_header &&
-        (msg.parent_header as { msg_id?: string }).msg_id === requestId
-      ) {
-        opts.onIOPub?.('update_display_data', msg.content as Record<string, unknown>);
+        executionCount = (msg.content.execution_count as number | undefined) ?? executionCount;
+      } else {
+        // update_display_data included: the cell that sent it is the one that records it.
+        opts.onIOPub?.(type, msg.content);
       }
     };
-    this.connection.iopubMessage.connect(onConnectionIOPub);
-
-    const cleanups: (() => void)[] = [];
-    const race = await new Promise<Race>((resolve) => {
-      future.done.then(
-        (msg) => resolve({ kind: 'reply', msg: msg as KernelMessage.IExecuteReplyMsg }),
-        (err) => resolve({ kind: 'rejected', err }),
+    let pending: Pending;
+    try {
+      pending = this.request(
+        'shell',
+        'execute_request',
+        {
+          code,
+          silent: opts.silent ?? false,
+          store_history: !(opts.silent ?? false),
+          user_expressions: {},
+          allow_stdin: false,
+          stop_on_error: true,
+        },
+        { onIOPub },
       );
+    } catch (err) {
+      // The socket closed between the death check and now.
+      this.markDead(`lost the connection to the kernel (${(err as Error).message})`);
+      return { status: 'died', message: this.deadReason ?? (err as Error).message, timing };
+    }
+    const replied = pending.done.then((reply) => {
+      timing['shell.execute_reply'] = now();
+      return reply;
+    });
+    const race = await this.raceExecution(replied, opts);
+    try {
+      return await this.settle(race, replied, executionCount, timing);
+    } finally {
+      // After an interrupt's outputs, not before: they may carry updates too.
+      pending.stop();
+    }
+  }
+
+  /** The first of: the reply, the timeout, the kernel's death, the abort signal. */
+  private raceExecution(done: Promise<KernelMessage>, opts: ExecuteOptions): Promise<Race> {
+    const cleanups: (() => void)[] = [];
+    return new Promise<Race>((resolve) => {
+      done.then((reply) => resolve({ kind: 'reply', reply }));
       if (opts.timeoutMs !== undefined) {
         const t = setTimeout(() => resolve({ kind: 'timeout' }), opts.timeoutMs);
         cleanups.push(() => clearTimeout(t));
       }
-      const onDeath = (why: string) => resolve({ kind: 'died', why });
-      this.deathListeners.add(onDeath);
-      cleanups.push(() => this.deathListeners.delete(onDeath));
-      if (opts.signal) {
+      cleanups.push(this.onDeath((why) => resolve({ kind: 'died', why })));
+      const signal = opts.signal;
+      if (signal) {
         const onAbort = () => resolve({ kind: 'abort' });
-        if (opts.signal.aborted) onAbort();
-        opts.signal.addEventListener('abort', onAbort, { once: true });
-        cleanups.push(() => opts.signal!.removeEventListener('abort', onAbort));
+        if (signal.aborted) onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        cleanups.push(() => signal.removeEventListener('abort', onAbort));
       }
+    }).finally(() => {
+      for (const c of cleanups) c();
     });
-    for (const c of cleanups) c();
-    try {
-      return await this.settle(race, future, executionCount, timing);
-    } finally {
-      // After an interrupt's outputs, not before: they may carry updates too.
-      this.connection.iopubMessage.disconnect(onConnectionIOPub);
-    }
   }
 
   private async settle(
     race: Race,
-    future: { done: Promise<unknown> },
+    done: Promise<KernelMessage>,
     executionCount: number | null,
     timing: ExecutionTiming,
   ): Promise<ExecuteOutcome> {
     switch (race.kind) {
-      case 'reply': {
-        timing['shell.execute_reply'] = now();
-        const content = race.msg.content;
-        executionCount = (content as { execution_count?: number }).execution_count ?? executionCount;
-        if (content.status === 'error') {
-          return { status: 'error', executionCount, ename: content.ename, evalue: content.evalue, traceback: content.traceback, timing };
-        }
-        if (content.status === 'aborted') {
-          return { status: 'error', executionCount, ename: 'Aborted', evalue: 'the kernel aborted the request', traceback: [], timing };
-        }
-        return { status: 'ok', executionCount, timing };
-      }
-      case 'rejected':
-        // "Canceled future for execute_request message before replies were done": the kernel restarted.
-        this.markDead(`the kernel died while running (${String((race.err as Error)?.message ?? race.err)})`);
-        return { status: 'died', message: this.deadReason!, timing };
+      case 'reply':
+        return replyOutcome(race.reply.content, executionCount, timing);
       case 'died':
         return { status: 'died', message: race.why, timing };
       case 'timeout':
       case 'abort': {
-        await this.interruptAndSettle(future);
+        await this.interruptAndSettle(done);
         return { status: race.kind === 'timeout' ? 'timeout' : 'cancelled', executionCount, timing };
       }
     }
   }
 
   /** Interrupts and waits briefly for the interrupted request to finish (its outputs included). */
-  private async interruptAndSettle(future: { done: Promise<unknown> }, waitMs = 3000): Promise<void> {
+  private async interruptAndSettle(done: Promise<unknown>): Promise<void> {
     if (this.deadReason) return;
     try {
-      await this.connection.interrupt();
+      await this.interrupt();
     } catch {
       // The kernel may be gone already; shutdown handles that.
     }
-    await Promise.race([future.done.catch(() => undefined), sleep(waitMs)]);
+    await within(done, INTERRUPT_SETTLE_MS);
   }
 
+  /** Interrupts the kernel (the server sends SIGINT, or interrupt_request for message-mode kernels). */
   async interrupt(): Promise<void> {
-    await this.connection.interrupt();
+    await interruptKernel(this.endpoint, this.id);
   }
 
-  /** Shuts the kernel down on the server; safe to call twice, and on a dead kernel. */
-  async shutdown(): Promise<void> {
-    if (this.connection.isDisposed) return;
-    // Already gone on the server (died, or the server is stopping) is fine: swallow, and do
-    // not leave the losing promise of the race unhandled.
-    const done = this.connection.shutdown().catch(() => undefined);
-    await Promise.race([done, sleep(5000)]);
-    this.connection.dispose();
+  /**
+   * Shuts the kernel down on the server and closes the websocket; safe to call twice, and on a
+   * dead kernel. Resolves once no socket of this session is left open.
+   */
+  shutdown(): Promise<void> {
+    this.stopping ??= this.stop();
+    return this.stopping;
+  }
+
+  private async stop(): Promise<void> {
+    this.deadReason ??= 'the kernel was shut down';
+    for (const f of [...this.deathListeners]) f(this.deadReason);
+    // Already gone on the server (it died, or the server is stopping) is fine.
+    await Promise.all([deleteUntilGone(this.endpoint, this.id, SHUTDOWN_WAIT_MS).catch(() => undefined), this.socket.close()]);
   }
 }
 
-async function startError(res: Response, name: string, endpoint: ServerEndpoint): Promise<KernelError> {
-  const body = await res.text();
+/**
+ * DELETE /api/kernels/{id}, retried while the server answers with an HTTP 5xx: it answers HTTP 500
+ * to a kernel it is restarting after a death (measured: once, ≈0.1 s after the death), and the
+ * kernel would be left running on it.
+ * @throws the last error, once `waitMs` has passed.
+ */
+async function deleteUntilGone(endpoint: ServerEndpoint, id: string, waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await deleteKernel(endpoint, id, Math.max(1, deadline - Date.now()));
+    } catch (err) {
+      // Not answering at all (the server is gone or stopping): asking again will not help.
+      if (!(err instanceof HttpStatusError && err.status >= 500) || Date.now() + DELETE_RETRY_MS >= deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, DELETE_RETRY_MS));
+    }
+  }
+}
+
+/** POST /api/kernels, and what went wrong if the server did not start one. */
+async function createKernel(endpoint: ServerEndpoint, name: string, path: string | undefined): Promise<KernelModel> {
+  let res: RestResponse;
+  try {
+    res = await postKernel(endpoint, name, path);
+  } catch (err) {
+    throw new KernelError(`could not reach the Jupyter server at ${endpoint.baseUrl} to start kernel "${name}": ${(err as Error).message}`);
+  }
+  if (res.status >= 300) throw await startError(res, name, endpoint);
+  return JSON.parse(res.body) as KernelModel;
+}
+
+/** The outcome an execute_reply stands for. */
+function replyOutcome(content: Record<string, unknown>, executionCount: number | null, timing: ExecutionTiming): ExecuteOutcome {
+  const count = (content.execution_count as number | undefined) ?? executionCount;
+  if (content.status === 'error') {
+    return {
+      status: 'error',
+      executionCount: count,
+      ename: String(content.ename),
+      evalue: String(content.evalue),
+      traceback: (content.traceback as string[] | undefined) ?? [],
+      timing,
+    };
+  }
+  if (content.status === 'aborted') {
+    return { status: 'error', executionCount: count, ename: 'Aborted', evalue: 'the kernel aborted the request', traceback: [], timing };
+  }
+  return { status: 'ok', executionCount: count, timing };
+}
+
+async function startError(res: RestResponse, name: string, endpoint: ServerEndpoint): Promise<KernelError> {
   // Jupyter Server 2.x answers an unknown kernel name with a bare HTTP 500: ask for the list.
   const specs = await listKernelspecs(endpoint);
-  if (res.status === 404 || /No such kernel/i.test(body) || (specs.length > 0 && !specs.includes(name))) {
+  if (res.status === 404 || /No such kernel/i.test(res.body) || (specs.length > 0 && !specs.includes(name))) {
     return new KernelError(
       `no kernel named "${name}" on the Jupyter server`,
       `available kernels: ${specs.join(', ') || 'none'}; install one (e.g. \`python -m ipykernel install --user\`) or pick one with -k/--kernel`,
     );
   }
-  return new KernelError(`the Jupyter server refused to start kernel "${name}": HTTP ${res.status} ${body.slice(0, 300)}`);
-}
-
-export async function listKernelspecs(endpoint: ServerEndpoint): Promise<string[]> {
-  try {
-    const res = await fetch(`${endpoint.baseUrl}/api/kernelspecs`, { headers: { Authorization: `token ${endpoint.token}` } });
-    const body = (await res.json()) as { kernelspecs: Record<string, unknown> };
-    return Object.keys(body.kernelspecs ?? {}).sort();
-  } catch {
-    return [];
-  }
-}
-
-/** requestKernelInfo throws "status is not connected" if sent before the websocket opens. */
-function waitConnected(connection: Kernel.IKernelConnection): Promise<void> {
-  if (connection.connectionStatus === 'connected') return Promise.resolve();
-  return new Promise((resolve) => {
-    const onChange = (_: unknown, status: Kernel.ConnectionStatus) => {
-      if (status !== 'connected') return;
-      connection.connectionStatusChanged.disconnect(onChange);
-      resolve();
-    };
-    connection.connectionStatusChanged.connect(onChange);
-  });
+  return new KernelError(`the Jupyter server refused to start kernel "${name}": HTTP ${res.status} ${res.body.slice(0, 300)}`);
 }
 
 /** `60s`, `1.5s`, `0.05s`: the timeout as given, not rounded to zero. */
@@ -309,6 +426,15 @@ function now(): string {
   return new Date().toISOString();
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** Waits for `p` (its failure ignored) at most `ms`; the timer is cleared either way. */
+async function within(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([p.catch(() => undefined), elapsed]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

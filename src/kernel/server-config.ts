@@ -106,7 +106,7 @@ if os.environ.get("FLOW_WATCHDOG") == "1" and _flow_parent > 1:
 c = get_config()  # noqa: F821
 
 def _flow_disabled_extensions():
-    # flow uses the kernels API only; server extensions (jupyterlab, terminals, …) cost start time
+    # flow uses the kernels API only; server extensions (JupyterLab, terminals, …) cost start time
     # and memory. Explicit entries in ServerApp.jpserver_extensions win over the ones found on disk.
     try:
         from jupyter_core.paths import jupyter_config_path
