@@ -255,7 +255,7 @@ async function abandon(child: ChildProcess, exited: Promise<unknown>, spawnError
   const gone = Promise.race([exited, spawnError]).then(() => true);
   if (child.stdin) {
     child.stdin.end();
-    if (await Promise.race([gone, sleep(1000).then(() => false)])) return;
+    if ((await within(gone, 1000)) !== TIMED_OUT) return;
   }
   child.kill('SIGKILL');
   await gone;
@@ -265,8 +265,9 @@ async function abandon(child: ChildProcess, exited: Promise<unknown>, spawnError
 async function killTree(child: ChildProcess, graceMs = 5000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // Give a requested shutdown a moment to finish before signalling.
-  if (await Promise.race([exited.then(() => true), sleep(2000).then(() => false)])) return;
+  // Give a requested shutdown a moment to finish before signalling (the wait's timer cleared
+  // either way: a library's caller must not find flow's timers left in its process).
+  if ((await within(exited, 2000)) !== TIMED_OUT) return;
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
@@ -279,4 +280,15 @@ function tail(log: string, lines = 15): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+const TIMED_OUT = Symbol('timed out');
+/** `p`, or TIMED_OUT after `ms`; the timer is cleared either way (none is left in a caller's process). */
+async function within<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<typeof TIMED_OUT>((r) => (timer = setTimeout(() => r(TIMED_OUT), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,11 +1,12 @@
 // Runs through the public API, in one process: one after the other and at once, on one server and
 // on two. Nothing may leak from a run: no kernel left on the server, no signal or rejection
 // listener, no timer, socket or child process, no open file.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectJupyter, type JupyterServer, type RunEvent, type RunResult, runWorkflow } from '../../../src/index.js';
+import { restRequest } from '../../../src/kernel/kernel-rest.js';
 import { fixturesDir } from '../../helpers/paths.js';
 
 const workflow = join(fixturesDir, 'two-node', 'wf.yml');
@@ -24,8 +25,20 @@ function processFootprint() {
     timers: count('Timeout'),
     sockets: count('TCPSocketWrap') + count('TCPServerWrap'),
     children: count('ProcessWrap'),
-    files: readdirSync('/proc/self/fd').length,
+    files: openFiles(),
   };
+}
+
+/** What this process's file descriptors point at (files, pipes, sockets), sorted. */
+function openFiles(): string[] {
+  const targets = readdirSync('/proc/self/fd').map((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      return 'closed'; // the descriptor readdir itself used
+    }
+  });
+  return targets.filter((t) => t !== 'closed').sort();
 }
 
 /** The footprint once pending closes have settled (a socket's close takes a turn or two). */
@@ -34,9 +47,10 @@ async function settledFootprint(): Promise<ReturnType<typeof processFootprint>> 
   return processFootprint();
 }
 
+/** The kernels on the server (over node:http: fetch's keep-alive socket would count as a leak). */
 async function kernelsOn(server: JupyterServer): Promise<unknown[]> {
-  const res = await fetch(`${server.baseUrl}/api/kernels`, { headers: { Authorization: `token ${server.token}` } });
-  return (await res.json()) as unknown[];
+  const res = await restRequest(server, 'GET', '/api/kernels');
+  return JSON.parse(res.body) as unknown[];
 }
 
 function expectSucceeded(r: RunResult, rows: number) {
