@@ -12,6 +12,7 @@ import { sourceText } from '../notebook/types.js';
 import { createNotebookSaver } from '../notebook/write-notebook.js';
 import type { OutputType } from '../workflow/types.js';
 import type { ExecuteOutcome, KernelSession } from './kernel-session.js';
+import { formatDuration } from '../workflow/duration.js';
 
 export interface ExecuteNotebookOptions {
   inputPath: string;
@@ -227,8 +228,8 @@ function classify(
     }
     case 'timeout': {
       const evalue = notebookTimeout
-        ? `the notebook timed out: it ran longer than its timeout of ${formatSeconds(timeoutMs ?? 0)}`
-        : `a cell timed out: it ran longer than the cell timeout of ${formatSeconds(timeoutMs ?? 0)}`;
+        ? `the notebook timed out: it ran longer than its timeout of ${formatDuration(timeoutMs ?? 0)}`
+        : `a cell timed out: it ran longer than the cell timeout of ${formatDuration(timeoutMs ?? 0)}`;
       appendError(cell, 'CellTimeoutError', evalue);
       return { errorClass: 'timeout', message: evalue, executionCount: outcome.executionCount, ename: 'CellTimeoutError', evalue };
     }
@@ -307,10 +308,6 @@ function minDefined(a: number | undefined, b: number | undefined): number | unde
   if (a === undefined) return b;
   if (b === undefined) return a;
   return Math.min(a, b);
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
 }
 
 /** The path the server must be given for a kernel cwd (relative to its root_dir). */

@@ -7,16 +7,12 @@ import { join } from 'node:path';
 import { JupyterServerError } from '../errors.js';
 import { findFreePort } from './free-port.js';
 import type { KernelPrelaunch } from './kernel-prelaunch.js';
-import { restRequest } from './kernel-rest.js';
+import { restRequest, type ServerEndpoint } from './kernel-rest.js';
 import { SERVER_BOOTSTRAP_PY } from './server-bootstrap.js';
 import { SERVER_CONFIG_PY } from './server-config.js';
 import { cleanStaleRuntimeDirs, RUNTIME_PREFIX } from './stale-runtime.js';
 
-/** Where a server is and how to authenticate; enough to talk to it. */
-export interface ServerEndpoint {
-  baseUrl: string;
-  token: string;
-}
+export type { ServerEndpoint };
 
 export interface JupyterServer extends ServerEndpoint {
   /** Stops the server and its kernels; idempotent. */

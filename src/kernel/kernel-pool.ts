@@ -1,7 +1,7 @@
 // Hands out fresh kernels, starting some ahead of time (pre-warming) so a node need not wait.
 import { freemem } from 'node:os';
 import { KernelSession } from './kernel-session.js';
-import type { ServerEndpoint } from './jupyter-server.js';
+import type { ServerEndpoint } from './kernel-rest.js';
 import { kernelPathFor } from './execute-notebook.js';
 
 export interface KernelPoolOptions {

@@ -1,9 +1,14 @@
 // Jupyter Server's kernels REST API over node:http(s): start, look up, interrupt and delete kernels.
 import { type ClientRequest, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { ServerEndpoint } from './jupyter-server.js';
 
 /** A REST answer: its HTTP status and its body as text. */
+/** Where a server is and how to authenticate; enough to talk to it. */
+export interface ServerEndpoint {
+  baseUrl: string;
+  token: string;
+}
+
 export interface RestResponse {
   status: number;
   body: string;

@@ -1,6 +1,6 @@
 // One kernel on a Jupyter server: start it, run code with timeouts, interrupt, shut down.
 import { KernelError } from '../errors.js';
-import type { ServerEndpoint } from './jupyter-server.js';
+import type { ServerEndpoint } from './kernel-rest.js';
 import {
   deleteKernel,
   HttpStatusError,
@@ -11,6 +11,7 @@ import {
   type RestResponse,
 } from './kernel-rest.js';
 import { type KernelMessage, KernelSocket } from './kernel-socket.js';
+import { formatDuration } from '../workflow/duration.js';
 
 export { listKernelspecs } from './kernel-rest.js';
 
@@ -178,7 +179,7 @@ export class KernelSession {
             () =>
               reject(
                 new KernelError(
-                  `kernel "${name}" did not start within ${formatSeconds(timeoutMs)}`,
+                  `kernel "${name}" did not start within ${formatDuration(timeoutMs)}`,
                   'raise --start-timeout, or check the kernel with `jupyter kernelspec list`',
                 ),
               ),
@@ -415,11 +416,6 @@ async function startError(res: RestResponse, name: string, endpoint: ServerEndpo
     );
   }
   return new KernelError(`the Jupyter server refused to start kernel "${name}": HTTP ${res.status} ${res.body.slice(0, 300)}`);
-}
-
-/** `60s`, `1.5s`, `0.05s`: the timeout as given, not rounded to zero. */
-function formatSeconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(3))}s`;
 }
 
 function now(): string {

@@ -1,7 +1,7 @@
 // One kernel's websocket on Jupyter Server (/api/kernels/{id}/channels): messaging protocol v5.3 as JSON.
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import type { ServerEndpoint } from './jupyter-server.js';
+import type { ServerEndpoint } from './kernel-rest.js';
 import { apiUrl, authHeaders } from './kernel-rest.js';
 
 /** The protocol version flow speaks; ipykernel 6 answers it as is. */

@@ -1,5 +1,5 @@
 // `flow runs` as a table: run id, workflow, status, started, duration, node counts.
-import { formatDuration } from './format.js';
+import { formatElapsed } from './format.js';
 import { formatCounts } from './status-style.js';
 import type { RunListEntry } from '../ledger/list-runs.js';
 
@@ -10,7 +10,7 @@ export function formatRunList(runs: readonly RunListEntry[], runsDir: string): s
     r.workflow,
     r.status,
     r.startedAt ? formatStarted(r.startedAt) : '-',
-    r.durationMs === undefined ? '-' : formatDuration(r.durationMs),
+    r.durationMs === undefined ? '-' : formatElapsed(r.durationMs),
     formatCounts(r.counts) || '-',
   ]);
   const table = formatTable(['RUN ID', 'WORKFLOW', 'STATUS', 'STARTED', 'DURATION', 'NODES'], rows);

@@ -1,5 +1,5 @@
 // `flow show RUN`: a run's facts and each node's status, why it was skipped, outputs, notebook, error.
-import { describeBranch, describeError, describeSkip, formatDuration, formatValue, truncate } from './format.js';
+import { describeBranch, describeError, describeSkip, formatElapsed, formatValue, truncate } from './format.js';
 import { formatCounts } from './status-style.js';
 import type { NodeState } from '../events/run-state.js';
 import { abandonedHint, formatStarted } from './format-run-list.js';
@@ -23,7 +23,7 @@ export function formatRun(run: RunRecord): string {
   if (abandoned) out.push(abandonedHint(run.runId));
   out.push(`workflow  ${run.workflowFile}${run.workflowHash ? `  sha256 ${run.workflowHash.slice(0, 12)}` : ''}`);
   out.push(...formatFields('params    ', ' ', run.params));
-  const duration = run.durationMs === undefined ? '' : `  took ${formatDuration(run.durationMs)}`;
+  const duration = run.durationMs === undefined ? '' : `  took ${formatElapsed(run.durationMs)}`;
   out.push(`started   ${run.startedAt ? formatStarted(run.startedAt) : '-'}${duration}`);
   if (run.resumedFrom) out.push(`resumes   ${run.resumedFrom}`);
   out.push(`dir       ${run.runDir}`);
@@ -37,7 +37,7 @@ export function formatRun(run: RunRecord): string {
 /** The status line, then indented detail lines. */
 export function formatNode(n: NodeState, width: number): string[] {
   const attempts = n.attempts.length > 1 ? `  ${n.attempts.length} attempts` : '';
-  const took = n.durationMs ? `  ${formatDuration(n.durationMs)}` : '';
+  const took = n.durationMs ? `  ${formatElapsed(n.durationMs)}` : '';
   const flags = [n.reused ? 'reused' : '', n.continueOnError ? 'continue_on_error' : ''].filter(Boolean);
   const lines = [`${n.id.padEnd(width)}  ${n.status}${took}${attempts}${flags.length ? `  (${flags.join(', ')})` : ''}`];
   const pad = ' '.repeat(width + 2);

@@ -3,10 +3,11 @@ import { stripVTControlCharacters } from 'node:util';
 import type { BranchDecision, NodeError, SkipReason } from '../events/run-event.js';
 
 /**
- * A duration for people: `340ms`, `2.1s`, `1m 05s`, `2h 03m`.
+ * How long something took, for people: `340ms`, `2.1s`, `1m 05s`, `2h 03m` (a configured
+ * duration, exactly: workflow/duration.ts's formatDuration).
  * Tenths of a second below a minute: a notebook's run time is usually seconds.
  */
-export function formatDuration(ms: number): string {
+export function formatElapsed(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '-';
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const tenths = Math.round(ms / 100) / 10;

@@ -1,6 +1,6 @@
 // How a finished node ended, in one phrase: the same words in the plain log, the live view and JUnit.
 import type { NodeState } from '../events/run-state.js';
-import { describeError, describeSkip, formatDuration } from './format.js';
+import { describeError, describeSkip, formatElapsed } from './format.js';
 import { formatCounts } from './status-style.js';
 
 function after(attempts: number): string {
@@ -21,7 +21,7 @@ export function instanceTally(n: NodeState): string {
  * For a node that is not finished, its status label.
  */
 export function describeOutcome(n: NodeState): string {
-  const took = `in ${formatDuration(n.durationMs ?? 0)}${after(n.attempts.length)}`;
+  const took = `in ${formatElapsed(n.durationMs ?? 0)}${after(n.attempts.length)}`;
   switch (n.status) {
     case 'succeeded':
       return n.reused ? 'succeeded (reused from an earlier run)' : `succeeded ${took}${instanceTally(n)}`;
@@ -35,7 +35,7 @@ export function describeOutcome(n: NodeState): string {
     case 'upstream_failed':
       return `not run: ${n.skip ? describeSkip(n.skip) : 'upstream failed'}`;
     case 'cancelled':
-      return n.attempts.length > 0 ? `cancelled after ${formatDuration(n.durationMs ?? 0)}` : 'cancelled';
+      return n.attempts.length > 0 ? `cancelled after ${formatElapsed(n.durationMs ?? 0)}` : 'cancelled';
     default:
       return n.status;
   }

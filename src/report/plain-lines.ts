@@ -2,10 +2,11 @@
 import type { ChalkInstance } from 'chalk';
 import type { RunEvent } from '../events/run-event.js';
 import type { NodeState, RunState } from '../events/run-state.js';
-import { describeBranch, describeError, formatClock, formatDuration, sanitizeTerminalText } from './format.js';
+import { describeBranch, describeError, formatClock, formatElapsed, sanitizeTerminalText } from './format.js';
 import { describeOutcome } from './outcome.js';
 import { formatCounts, statusStyles } from './status-style.js';
 import { layoutTable, summaryRows } from './summary.js';
+import { formatDuration } from '../workflow/duration.js';
 
 export interface PlainLineOptions {
   paint: ChalkInstance;
@@ -45,7 +46,7 @@ export function formatPlainEvent(ev: RunEvent, state: RunState, o: PlainLineOpti
       const n = nodeState(state, ev.node, ev.instance);
       return [
         `${ts}${icon('retrying')} ${nodeLabel(ev.node, ev.instance)} ${attemptOf(ev.attempt, n?.maxAttempts)} failed: ` +
-          `${describeError(ev.error)} — retrying in ${formatDelay(ev.retryInMs)}`,
+          `${describeError(ev.error)} — retrying in ${formatDuration(ev.retryInMs)}`,
       ];
     }
     case 'branch_decided':
@@ -70,7 +71,7 @@ export function formatPlainEvent(ev: RunEvent, state: RunState, o: PlainLineOpti
           return line([cells[0], p[s.color](cells[1]), ...cells.slice(2)]);
         }),
         '',
-        `${p[style.color](style.icon)} run ${ev.status} in ${formatDuration(ev.durationMs)}: ${formatCounts(ev.counts)}`,
+        `${p[style.color](style.icon)} run ${ev.status} in ${formatElapsed(ev.durationMs)}: ${formatCounts(ev.counts)}`,
         `run directory: ${state.runDir}`,
       ];
     }
@@ -95,9 +96,4 @@ function finishedLines(ev: Finished, n: NodeState | undefined, ts: string, o: Pl
     for (const l of tb.split('\n')) lines.push(`${indent}${sanitizeTerminalText(l, p.level > 0)}`);
   }
   return lines;
-}
-
-/** A retry delay as written in workflows: `2s`, `500ms`, `1.5s` (never rounded up to a second). */
-function formatDelay(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : formatDuration(ms);
 }

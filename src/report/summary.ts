@@ -1,7 +1,7 @@
 // The end-of-run summary table (node, status, duration, attempts, key outputs) as plain data.
 import type { NodeStatus } from '../events/run-event.js';
 import type { NodeState, RunState } from '../events/run-state.js';
-import { formatDuration, formatValue, truncate } from './format.js';
+import { formatElapsed, formatValue, truncate } from './format.js';
 import { statusStyles } from './status-style.js';
 
 export interface SummaryRow {
@@ -31,7 +31,7 @@ function durationCell(n: NodeState): string {
   if (n.reused) return 'reused';
   // A matrix node has no attempts of its own, only its instances'.
   const ran = n.attempts.length > 0 || (n.instances !== undefined && n.durationMs !== undefined);
-  return n.durationMs === undefined || !ran ? '-' : formatDuration(n.durationMs);
+  return n.durationMs === undefined || !ran ? '-' : formatElapsed(n.durationMs);
 }
 
 function row(name: string, n: NodeState): SummaryRow {

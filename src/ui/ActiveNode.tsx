@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { terminalStatuses } from '../events/run-event.js';
 import type { NodeState } from '../events/run-state.js';
-import { describeError, formatCountdown, formatDuration, truncate } from '../report/format.js';
+import { describeError, formatCountdown, formatElapsed, truncate } from '../report/format.js';
 import { statusStyles } from '../report/status-style.js';
 import { MAX_TAIL_LINES } from './fit-live-area.js';
 import { OutputTail } from './OutputTail.js';
@@ -55,7 +55,7 @@ export function ActiveNode(props: ActiveNodeProps) {
     );
   }
 
-  const elapsed = node.startedAt ? formatDuration(Math.max(0, now - Date.parse(node.startedAt))) : '';
+  const elapsed = node.startedAt ? formatElapsed(Math.max(0, now - Date.parse(node.startedAt))) : '';
   const instances = node.instances?.filter(Boolean) ?? [];
   const active = instances.filter((i) => i.status === 'running' || i.status === 'retrying');
   const instanceWidth = Math.min(`${node.id}[${instances.length - 1}]`.length, Math.floor(columns / 3));

@@ -1,7 +1,7 @@
 // The live view's header: workflow, run id, elapsed time, and node counts by status.
 import { Box, Text } from 'ink';
 import { countStatuses, type RunState } from '../events/run-state.js';
-import { formatDuration } from '../report/format.js';
+import { formatElapsed } from '../report/format.js';
 import { statusOrder, statusStyles } from '../report/status-style.js';
 
 export interface HeaderProps {
@@ -23,7 +23,7 @@ export function Header({ state, now }: HeaderProps) {
           {' · '}run {state.runId}
           {state.resumedFrom ? ` (resuming ${state.resumedFrom})` : ''}
           {' · '}
-          {formatDuration(Math.max(0, elapsed))}
+          {formatElapsed(Math.max(0, elapsed))}
         </Text>
       </Text>
       <Text wrap="truncate-end">

@@ -1,7 +1,7 @@
 // How the run ended, in one line: `✖ run failed in 9.0s: 3 succeeded, 1 failed`.
 import { Text } from 'ink';
 import { countStatuses, type RunState } from '../events/run-state.js';
-import { formatDuration } from '../report/format.js';
+import { formatElapsed } from '../report/format.js';
 import { formatCounts, statusStyles } from '../report/status-style.js';
 
 export interface RunStatusLineProps {
@@ -13,7 +13,7 @@ export function RunStatusLine({ state }: RunStatusLineProps) {
   const style = statusStyles[state.status];
   return (
     <Text wrap="truncate-end">
-      <Text color={style.color}>{style.icon}</Text> run {state.status} in {formatDuration(state.durationMs ?? 0)}:{' '}
+      <Text color={style.color}>{style.icon}</Text> run {state.status} in {formatElapsed(state.durationMs ?? 0)}:{' '}
       {formatCounts(countStatuses(state))}
     </Text>
   );

@@ -16,7 +16,11 @@ export function parseDuration(value: unknown): Duration | undefined {
   return Math.round(ms);
 }
 
-/** The shortest exact way to write `ms` back: 90000 → "90s", 3600000 → "1h", 1500 → "1500ms". */
+/**
+ * A duration exactly, as a workflow would write it (parseDuration reads it back): 90000 → "90s",
+ * 3600000 → "1h", 1500 → "1.5s", 50 → "50ms". For timeouts, delays and limits; how long
+ * something took, rounded for people, is report/format.ts's formatElapsed.
+ */
 export function formatDuration(ms: Duration): string {
   for (const [unit, size] of [
     ['h', 3_600_000],
@@ -25,5 +29,5 @@ export function formatDuration(ms: Duration): string {
   ] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
-  return `${ms}ms`;
+  return ms >= 1000 ? `${Number((ms / 1000).toFixed(3))}s` : `${Math.round(ms)}ms`;
 }

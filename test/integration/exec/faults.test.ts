@@ -74,7 +74,7 @@ describe('executeNotebook under faults', () => {
     if (result.ok) return;
     expect(result.error).toEqual({
       errorClass: 'kernel_start',
-      message: 'kernel "python3" did not start within 0.05s\n  raise --start-timeout, or check the kernel with `jupyter kernelspec list`',
+      message: 'kernel "python3" did not start within 50ms\n  raise --start-timeout, or check the kernel with `jupyter kernelspec list`',
     });
     expect(statuses(saved)).toEqual(['pending']);
   });

@@ -7,13 +7,13 @@ import {
   describeSkip,
   formatClock,
   formatCountdown,
-  formatDuration,
+  formatElapsed,
   formatValue,
   truncate,
 } from '../../../src/report/format.js';
 import { formatCounts } from '../../../src/report/status-style.js';
 
-describe('formatDuration', () => {
+describe('formatElapsed', () => {
   it.each([
     [0, '0ms'],
     [340.4, '340ms'],
@@ -28,7 +28,7 @@ describe('formatDuration', () => {
     [7_380_000, '2h 03m'],
     [-5, '-'],
     [Number.NaN, '-'],
-  ])('%s ms → %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+  ])('%s ms → %s', (ms, text) => expect(formatElapsed(ms)).toBe(text));
 
   it('counts down in whole seconds, rounding up', () => {
     expect([4000, 3001, 1, 0, -20].map(formatCountdown)).toEqual(['4s', '4s', '1s', '0s', '0s']);

@@ -23,7 +23,9 @@ test.each([
   [600_000, '10m'],
   [3_600_000, '1h'],
   [5_400_000, '90m'],
-  [1500, '1500ms'],
+  [1500, '1.5s'],
+  [1234, '1.234s'],
+  [50, '50ms'],
   [0, '0ms'],
 ] as const)('formatDuration(%j) = %s', (ms, s) => {
   expect(formatDuration(ms)).toBe(s);
