@@ -10,6 +10,7 @@ import { notebookKernel, readNotebook } from '../notebook/read-notebook.js';
 import { collectCliParams } from './collect-params.js';
 import { trapInterrupts } from './interrupts.js';
 import type { ServerHandle } from '../run/server-handle.js';
+import { prelaunchKernel } from '../run/warm-up.js';
 import { takeEarlyServer } from './early-server.js';
 import type { JupyterArgs } from './jupyter-options.js';
 
@@ -64,7 +65,7 @@ export async function runExec(
   try {
     // Started by the entry point already, while the notebook was read.
     early = args.prepareOnly ? undefined : takeEarlyServer(args);
-    early?.prelaunch(kernelName, cwd);
+    if (early) prelaunchKernel(kernelName, cwd, early.prelaunch);
     const server = await early?.server;
     if (server) await checkKernelExists(server, kernelName, args.kernel !== undefined);
     const pool = server

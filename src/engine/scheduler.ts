@@ -180,7 +180,8 @@ class Scheduler {
     // Two steps ahead: in a chain of short notebooks the next node often ends before the one
     // after it would have a kernel (≈0.6 s to start); the executor does not warm one twice.
     const hinted = [...new Set([...next, ...next.flatMap(waitsOnlyFor)])];
-    if (hinted.length > 0) executor.prepare(hinted.slice(0, 4).map((d) => this.plan.workflow.nodes[d]));
+    // How many of them get a kernel is the executor's to decide (run/warm-up.ts).
+    if (hinted.length > 0) executor.prepare(hinted.map((d) => this.plan.workflow.nodes[d]));
   }
 
   private finish(id: string, result: NodeResult): void {

@@ -9,12 +9,10 @@ export interface KernelPoolOptions {
   /** Local server: kernels can be started in any folder. Remote: in the server's root. */
   embedded: boolean;
   startTimeoutMs?: number;
-  /** At most this many kernels started ahead and not yet handed out. @default 2 */
+  // How much to pre-warm is decided in run/warm-up.ts; the pool only carries it out.
+  /** At most this many kernels started ahead and not yet handed out. @default 0 (no pre-warming) */
   maxWarm?: number;
-  /**
-   * No pre-warming while the machine has less free memory than this (an idle IPython kernel
-   * holds ≈50-60 MB). @default 512 MiB
-   */
+  /** No pre-warming while the machine has less free memory than this. @default 0 */
   minFreeMemory?: number;
   /** A pre-warmed kernel unclaimed for this long may be shut down to make room. @default 30000 */
   staleMs?: number;
@@ -66,14 +64,14 @@ export class KernelPool {
     if (this.closed) return false;
     const key = `${kernelName}\0${cwd}`;
     if (node !== undefined && this.warm.some((w) => w.node === node)) return false;
-    if (this.warm.length >= (this.opts.maxWarm ?? 2)) {
+    if (this.warm.length >= (this.opts.maxWarm ?? 0)) {
       const staleBefore = Date.now() - (this.opts.staleMs ?? 30_000);
       const i = this.warm.findIndex((w) => w.since < staleBefore);
       if (i < 0) return false;
       const [stale] = this.warm.splice(i, 1);
       this.retire(stale!.kernel);
     }
-    if ((this.opts.freeMemory ?? freemem)() < (this.opts.minFreeMemory ?? 512 * 2 ** 20)) return false;
+    if ((this.opts.freeMemory ?? freemem)() < (this.opts.minFreeMemory ?? 0)) return false;
     const kernel = this.start(kernelName, cwd);
     kernel.catch(() => undefined); // a failed pre-warm is retried by acquire()
     this.warm.push({ key, node, since: Date.now(), kernel });

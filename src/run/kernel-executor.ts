@@ -5,13 +5,12 @@ import { executeNotebook } from '../kernel/execute-notebook.js';
 import type { JupyterServer } from '../kernel/jupyter-server.js';
 import { KernelPool } from '../kernel/kernel-pool.js';
 import { nodeKernelCwd, nodeKernelName } from '../kernel/node-kernel.js';
+import { poolWarmUp, WARM_CANDIDATES } from './warm-up.js';
 
 export interface KernelExecutorOptions {
   server: JupyterServer;
   /** @default 60000 */
   startTimeoutMs?: number;
-  /** Kernels started ahead of their node (see KernelPool). @default 2 */
-  maxWarm?: number;
   warn?: (message: string, node?: string) => void;
 }
 
@@ -20,7 +19,7 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
     endpoint: opts.server,
     embedded: opts.server.embedded,
     startTimeoutMs: opts.startTimeoutMs,
-    maxWarm: opts.maxWarm,
+    ...poolWarmUp,
   });
   /** Nodes that asked for a kernel already: a late pre-warm for them would go unused. */
   const started = new Set<string>();
@@ -59,8 +58,7 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
       return { ok: false, error: result.error, cancelled: result.cancelled };
     },
     prepare(nodes) {
-      for (const node of nodes) {
-        if (started.has(node.id)) continue;
+      for (const node of nodes.filter((n) => !started.has(n.id)).slice(0, WARM_CANDIDATES)) {
         void kernelNameOf(node).then((name) => {
           if (!started.has(node.id)) pool.prewarm(name, nodeKernelCwd(node), node.id);
         });

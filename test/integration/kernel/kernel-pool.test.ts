@@ -67,7 +67,13 @@ describe('KernelPool on a real server', () => {
   });
 
   it('does not pre-warm when free memory is short', async () => {
-    const pool = new KernelPool({ endpoint: server, embedded: true, freeMemory: () => 100 * 2 ** 20 });
+    const pool = new KernelPool({
+      endpoint: server,
+      embedded: true,
+      maxWarm: 2,
+      minFreeMemory: 512 * 2 ** 20,
+      freeMemory: () => 100 * 2 ** 20,
+    });
     expect(pool.prewarm('python3', '/tmp', 'a')).toBe(false);
     await pool.close();
   });

@@ -8,7 +8,7 @@ import { serializeNotebook, splitLines } from '../../../src/notebook/serialize-n
 import { createNotebookSaver, writeNotebookAtomic } from '../../../src/notebook/write-notebook.js';
 import type { Notebook } from '../../../src/notebook/types.js';
 import { fixturesDir } from '../../helpers/paths.js';
-import { runPython } from './python.js';
+import { runPython } from '../../helpers/python.js';
 
 const nbDir = join(fixturesDir, 'notebooks');
 const empty = (): Notebook => ({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] });

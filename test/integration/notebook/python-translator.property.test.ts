@@ -3,7 +3,7 @@
 import { expect, test } from 'vitest';
 import fc from 'fast-check';
 import { translateParameters } from '../../../src/notebook/translators/index.js';
-import { runPython } from './python.js';
+import { runPython } from '../../helpers/python.js';
 
 type Tagged = unknown[];
 

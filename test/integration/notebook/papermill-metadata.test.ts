@@ -22,7 +22,7 @@ import { readNotebook } from '../../../src/notebook/read-notebook.js';
 import { writeNotebookAtomic } from '../../../src/notebook/write-notebook.js';
 import { sourceText, type Notebook } from '../../../src/notebook/types.js';
 import { fixturesDir } from '../../helpers/paths.js';
-import { runPython } from './python.js';
+import { runPython } from '../../helpers/python.js';
 
 const t = (s: number) => new Date(Date.UTC(2026, 10, 26, 9, 30, s));
 const STYLE = 'style="color:red; font-family:Helvetica Neue, Helvetica, Arial, sans-serif; font-size:2em;"';

@@ -6,7 +6,7 @@ import { injectParameters } from '../../../src/notebook/inject-parameters.js';
 import { readNotebook } from '../../../src/notebook/read-notebook.js';
 import { serializeNotebook } from '../../../src/notebook/serialize-notebook.js';
 import { fixturesDir } from '../../helpers/paths.js';
-import { runPython } from './python.js';
+import { runPython } from '../../helpers/python.js';
 
 test('every fixture notebook validates, as read and after injection', async () => {
   const dir = join(fixturesDir, 'notebooks');

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../../helpers/paths.js';
+import { repoRoot } from './paths.js';
 
 const venv = join(repoRoot, '.venv', 'bin', 'python');
 export const python = existsSync(venv) ? venv : 'python3';

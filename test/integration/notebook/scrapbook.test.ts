@@ -3,7 +3,7 @@ import { checkOutputType, collectScraps } from '../../../src/notebook/scrapbook.
 import { outputsProbeCode, parseOutputsProbe, PROBE_MARKER } from '../../../src/notebook/outputs-probe.js';
 import type { Notebook, Output } from '../../../src/notebook/types.js';
 import type { OutputType } from '../../../src/workflow/types.js';
-import { runPython } from './python.js';
+import { runPython } from '../../helpers/python.js';
 
 const scrap = (name: string, data: unknown, encoder = 'json'): Output => ({
   output_type: 'display_data',

@@ -4,7 +4,7 @@ import { formatParameterHelp, inspectParameters } from '../../../src/notebook/in
 import { readNotebook } from '../../../src/notebook/read-notebook.js';
 import type { Notebook } from '../../../src/notebook/types.js';
 import { fixturesDir } from '../../helpers/paths.js';
-import { python, runPython } from './python.js';
+import { python, runPython } from '../../helpers/python.js';
 import { execFileSync } from 'node:child_process';
 
 const withParams = (source: string, language = 'python'): Notebook => ({
