@@ -1,6 +1,7 @@
 // `flow resume`: whether the workflow changed too much for an earlier run's outputs to still be
 // trusted, and the params a resumed run gets (which nodes run again: engine/plan-resume.ts).
 import { declaredValue } from '../workflow/run-params.js';
+import { secretToken } from '../workflow/secrets.js';
 import type { Workflow } from '../workflow/types.js';
 import type { RunRecord } from './run-record.js';
 import { hashFile, type NodeSnapshot } from './workflow-snapshot.js';
@@ -65,6 +66,11 @@ export function resumeParams(previous: Pick<RunRecord, 'params'>, workflow: Work
   const missing: string[] = [];
   const defaulted: string[] = [];
   for (const [name, spec] of Object.entries(workflow.params)) {
+    // A secret is never recorded (run.json has ***): the resumed run reads it again.
+    if (spec.secret) {
+      params[name] = secretToken(name);
+      continue;
+    }
     // run.json cannot tell 2.0 from 2: the declared type can (a number param stays a float).
     if (name in params) {
       params[name] = declaredValue(spec, params[name]);

@@ -25,8 +25,10 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
   // Infrastructure first: without Jupyter nothing can run, so no run directory is made.
   const server = await handle.server;
   if (o.signal?.aborted) throw new CancelledError(o.signal.reason);
+  const mask = o.secretValues;
   const executor = createKernelExecutor({
     server,
+    secrets: mask,
     warn: (message, node) => run.emit?.({ type: 'log', at: new Date().toISOString(), level: 'warn', message, node }),
   });
   // The first nodes' kernels start now, while the run directory and record are set up.
@@ -37,7 +39,10 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
   if (o.resumedFrom) await carryOverNotebooks(o.resumedFrom.runDir, runDir, o.plan, o.reuse ?? {});
   const ledger = await RunLedger.open({ runDir, workflow });
   run.ledger = ledger;
-  const send = (ev: RunEvent) => {
+  // Every event is masked before anything keeps or shows it: a secret's stand-in in node params,
+  // and its value anywhere a notebook put it (an output, an error), become ***.
+  const send = (raw: RunEvent) => {
+    const ev = mask.size > 0 ? mask.maskDeep(raw) : raw;
     ledger.handle(ev);
     reporter.onEvent(ev);
   };
@@ -57,7 +62,7 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
       from: o.from,
       resumedFrom: o.resumedFrom?.runId,
     });
-    return { ...summary, workflow: workflow.name, runDir, warnings: run.warnings };
+    return { ...mask.maskDeep(summary), workflow: workflow.name, runDir, warnings: run.warnings };
   } finally {
     run.emit = undefined;
     // Whatever happened, the record and the notebooks are saved before the run returns. Closing
@@ -65,7 +70,7 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
     // died waits out its whole start timeout, and an embedded server's stop ends every kernel anyway.
     await settleWithin(executor.close?.(), EXECUTOR_CLOSE_MS);
     await ledger.close();
-    await writeFile(join(runDir, 'jupyter-server.log'), `${handle.log.join('\n')}\n`).catch(() => undefined);
+    await writeFile(join(runDir, 'jupyter-server.log'), mask.mask(`${handle.log.join('\n')}\n`)).catch(() => undefined);
   }
 }
 

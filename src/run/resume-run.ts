@@ -8,6 +8,7 @@ import { checkResumeCompatible, resumeParams } from '../ledger/resume.js';
 import type { RunRecord } from '../ledger/run-record.js';
 import { showValue } from '../workflow/param-types.js';
 import { loadWorkflow } from './load-workflow.js';
+import { readSecrets } from './secrets.js';
 import type { ActiveRun, ResumeRunOptions, RunResult } from './run-options.js';
 import { beginRun, type RunInProgress } from './run-in-progress.js';
 import { launchRun } from './start-run.js';
@@ -34,6 +35,8 @@ export function startResume(options: ResumeRunOptions): ActiveRun {
     const reasons = await checkResumeCompatible(record, workflow);
     const { params, missing, defaulted } = resumeParams(record, workflow);
     if (missing.length > 0) throw missingParamsError(record, missing);
+    // Never recorded: read again from their sources, as for a new run.
+    const secretValues = readSecrets(workflow, { given: options.secrets, env: options.env }, run.warn);
     for (const name of defaulted) {
       run.warn({
         severity: 'warning',
@@ -66,6 +69,7 @@ export function startResume(options: ResumeRunOptions): ActiveRun {
       // Frozen: the resumed run gets exactly the params the run was started with (resumeParams).
       params,
       reuse,
+      secretValues,
       resumedFrom: { runId: record.runId, runDir: record.runDir },
       // Next to the run it repairs: runs/<workflow>/<run-id> → runs
       runsDirOverride: dirname(dirname(record.runDir)),

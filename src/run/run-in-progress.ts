@@ -5,6 +5,7 @@ import type { Diagnostic } from '../errors.js';
 import type { RunEvent } from '../events/run-event.js';
 import type { Plan } from '../graph/types.js';
 import type { RunLedger } from '../ledger/run-ledger.js';
+import type { Secrets } from '../workflow/secrets.js';
 import { combineReporters, type Reporter } from '../report/reporter.js';
 import type { ActiveRun, CommonRunOptions, RunResult } from './run-options.js';
 
@@ -18,6 +19,8 @@ export interface PlannedRun extends CommonRunOptions {
   resumedFrom?: { runId: string; runDir: string };
   /** Where the run directory goes. @default options.runsDir ?? 'runs' */
   runsDirOverride?: string;
+  /** The secret params' values (the plan's params hold stand-ins for them). */
+  secretValues: Secrets;
 }
 
 /** The mutable side of an ActiveRun: its reporters and warnings, and the record and event stream once they exist. */

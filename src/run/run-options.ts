@@ -32,6 +32,13 @@ export interface CommonRunOptions {
   signal?: AbortSignal;
   /** Nodes running at once. @default the workflow's `concurrency` */
   concurrency?: number;
+  /**
+   * Values of secret params, by name; they win over each secret's own sources (`from_file`,
+   * `from_env`). They reach the kernel and nowhere else: every record and output shows ***.
+   */
+  secrets?: Record<string, string>;
+  /** Where secrets' `from_env` variables are read. @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunWorkflowOptions extends CommonRunOptions {

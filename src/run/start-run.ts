@@ -10,6 +10,7 @@ import { loadWorkflow } from './load-workflow.js';
 import { beginRun, type PlannedRun, type RunInProgress } from './run-in-progress.js';
 import type { ActiveRun, RunResult, RunWorkflowOptions } from './run-options.js';
 import { resolveServer } from './server-handle.js';
+import { readSecrets } from './secrets.js';
 import { prelaunchFirstNodes } from './warm-up.js';
 
 /**
@@ -26,11 +27,12 @@ export function startRun(options: RunWorkflowOptions): ActiveRun {
   return beginRun(options, async (run) => {
     const workflow = await workflowOf(options.workflow, run.warn);
     const params = resolveRunParams(workflow, { ...options.paramSources, values: options.params });
+    const secretValues = readSecrets(workflow, { given: options.secrets, env: options.env }, run.warn);
     const plan = buildPlan(workflow);
     for (const w of plan.warnings) run.warn(w);
     // An unknown --only/--from node is the caller's mistake: said before any server starts.
     selectNodes(plan, options.only, options.from);
-    return launchRun(run, { ...options, plan, params });
+    return launchRun(run, { ...options, plan, params, secretValues });
   });
 }
 

@@ -5,11 +5,19 @@ import { matchesType, showValue, typeOfValue } from './param-types.js';
 import type { RawParam } from './schema.js';
 import { identifierPattern } from './schema.js';
 import type { SourceMap } from './source-map.js';
-import type { ParamSpec, ParamType } from './types.js';
+import { resolve } from 'node:path';
+import { defaultSecretEnv } from './secrets.js';
+import type { ParamSpec, ParamType, SecretSource } from './types.js';
 
 const article = (t: string): string => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
 
-export function buildParams(raw: Readonly<Record<string, RawParam>>, src: SourceMap, diags: Diagnostic[]): Record<string, ParamSpec> {
+export function buildParams(
+  raw: Readonly<Record<string, RawParam>>,
+  src: SourceMap,
+  diags: Diagnostic[],
+  /** The workflow file's folder: a secret's from_file is relative to it. */
+  dir = '.',
+): Record<string, ParamSpec> {
   const out: Record<string, ParamSpec> = {};
   const error = (path: (string | number)[], message: string, hint?: string, key = false): void => {
     diags.push({ severity: 'error', pos: key ? src.keyPos(path) : src.valuePos(path), message, hint });
@@ -38,6 +46,7 @@ export function buildParams(raw: Readonly<Record<string, RawParam>>, src: Source
     if (p.required === true && p.default !== undefined) {
       error([...at, 'required'], `params.${name}: a required param cannot have a default`, 'drop `required: true` or the default');
     }
+    const secret = buildSecret(name, p, type, at, error, dir);
     out[name] = {
       name,
       type,
@@ -46,7 +55,29 @@ export function buildParams(raw: Readonly<Record<string, RawParam>>, src: Source
       ...(p.default !== undefined && { default: p.default }),
       ...(p.enum && { enum: p.enum }),
       ...(p.description !== undefined && { description: p.description }),
+      ...(secret && { secret }),
     };
   }
   return out;
+}
+
+/** A secret param's sources; only a string can be one, and nothing may show its value. */
+function buildSecret(
+  name: string,
+  p: RawParam,
+  type: ParamType,
+  at: string[],
+  error: (path: (string | number)[], message: string, hint?: string, key?: boolean) => void,
+  dir: string,
+): SecretSource | undefined {
+  if (!p.secret) {
+    for (const key of ['from_env', 'from_file'] as const) {
+      if (p[key] !== undefined) error([...at, key], `params.${name}.${key} is only for a secret param`, 'add `secret: true`', true);
+    }
+    return undefined;
+  }
+  if (type !== 'string') error([...at, 'type'], `params.${name}: a secret param is a string, not ${article(type)}`);
+  // An enum would list the possible values in the workflow, and in every error about them.
+  if (p.enum) error([...at, 'enum'], `params.${name}: a secret param cannot have an enum`, 'drop the enum', true);
+  return { fromEnv: p.from_env ?? defaultSecretEnv(name), ...(p.from_file !== undefined && { fromFile: resolve(dir, p.from_file) }) };
 }

@@ -2,7 +2,7 @@
 // (the notebooks' own checks are plugged in from above: run/load-workflow.ts).
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../errors.js';
 import { UsageError, WorkflowError } from '../errors.js';
 import { buildNodes } from './build-nodes.js';
@@ -74,7 +74,7 @@ export async function parseWorkflow(text: string, file: string, opts: LoadOption
     fail();
   }
   const rawWf = parsed.data!;
-  const params = buildParams(rawWf.params ?? {}, src, diags);
+  const params = buildParams(rawWf.params ?? {}, src, diags, dirname(abs));
   let nodes = buildNodes(rawWf, abs, src, diags);
   if (Object.keys(nodes).length === 0) {
     diags.push({ severity: 'error', pos: src.valuePos(['nodes']), message: 'nodes: the workflow has no nodes' });

@@ -4,6 +4,7 @@ import { WorkflowError } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { type ParamSources, readParamSources } from './param-sources.js';
 import { coerceToType, showValue } from './param-types.js';
+import { secretToken } from './secrets.js';
 import type { ParamSpec, Workflow } from './types.js';
 import { asFloat, plainValue } from './whole-float.js';
 
@@ -32,6 +33,14 @@ export function resolveRunParams(workflow: Workflow, o: RunParamSources): Record
       );
       continue;
     }
+    if (spec.secret) {
+      // Not an error message with the value in it: the value is not even echoed.
+      error(
+        `param "${name}" is a secret: it is not taken from -p, -r, -f, -y or params`,
+        `set ${spec.secret.fromEnv}${spec.secret.fromFile ? `, or put it in ${spec.secret.fromFile}` : ''} (or pass -s ${name}=VALUE)`,
+      );
+      continue;
+    }
     const coerced = coerceToType(g.value, spec.type, g.text);
     if (!coerced) {
       error(`param "${name}" expects ${/^[aeiou]/.test(spec.type) ? 'an' : 'a'} ${spec.type}, got ${showValue(g.value)}`);
@@ -49,7 +58,9 @@ export function resolveRunParams(workflow: Workflow, o: RunParamSources): Record
   }
   const ordered: Record<string, unknown> = {};
   for (const spec of Object.values(declared)) {
-    if (Object.hasOwn(out, spec.name)) ordered[spec.name] = out[spec.name];
+    // A secret's value is read by the run (run/secrets.ts); everything else sees its stand-in.
+    if (spec.secret) ordered[spec.name] = secretToken(spec.name);
+    else if (Object.hasOwn(out, spec.name)) ordered[spec.name] = out[spec.name];
     else if (given.has(spec.name)) continue;
     else if (spec.default !== undefined) ordered[spec.name] = declaredValue(spec, spec.default);
     else if (spec.required) {

@@ -44,6 +44,9 @@ const param = z
     enum: z.array(z.unknown()).min(1).optional(),
     required: z.boolean().optional().describe('Defaults to true when there is no default'),
     description: z.string().optional(),
+    secret: z.boolean().optional().describe('A value that reaches the kernel and nowhere else (masked as *** in every record and output)'),
+    from_env: z.string().optional().describe('A secret: the environment variable holding it. Default: FLOW_SECRET_<NAME>'),
+    from_file: z.string().optional().describe('A secret: a file holding it (relative to the workflow file)'),
   })
   .describe('A run parameter; -p name=value and -f params.yml override its default');
 

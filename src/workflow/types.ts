@@ -28,7 +28,17 @@ export interface ParamSpec {
   readonly required: boolean;
   readonly enum?: readonly unknown[];
   readonly description?: string;
+  /** Set for a secret param: where its value comes from (it is never in the workflow or a record). */
+  readonly secret?: SecretSource;
   readonly pos: SourcePos;
+}
+
+/** Where a secret param's value is read, in this order after `-s` on the command line. */
+export interface SecretSource {
+  /** A file holding the value (absolute), its trailing newline dropped. */
+  readonly fromFile?: string;
+  /** The environment variable holding the value. @default FLOW_SECRET_<NAME> */
+  readonly fromEnv: string;
 }
 
 export interface RetryPolicy {
