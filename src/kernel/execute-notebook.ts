@@ -7,10 +7,12 @@ import { injectParameters } from '../notebook/inject-parameters.js';
 import { CellOutputs, DisplayIndex } from '../notebook/output-buffer.js';
 import { addErrorBanner, finishCell, papermillTime, startCell, startNotebookMetadata } from '../notebook/papermill-metadata.js';
 import { readNotebook, notebookKernel } from '../notebook/read-notebook.js';
-import { checkOutputType, collectScraps, outputsProbeCode, parseOutputsProbe } from '../notebook/scrapbook.js';
+import { checkOutputType, collectScraps, parseOutputsProbe } from '../notebook/scrapbook.js';
+import { lookupTranslator, type Translator } from '../notebook/translators/index.js';
 import type { Cell, CodeCell, ErrorOutput, Notebook } from '../notebook/types.js';
 import { sourceText } from '../notebook/types.js';
 import { createNotebookSaver } from '../notebook/write-notebook.js';
+import { UsageError } from '../errors.js';
 import type { OutputType } from '../workflow/types.js';
 import type { ExecuteOutcome, KernelSession } from './kernel-session.js';
 
@@ -53,6 +55,9 @@ export async function executeNotebook(opts: ExecuteNotebookOptions): Promise<Exe
   const kernelName = opts.kernelName ?? kernel.name ?? 'python3';
   const injected = injectParameters(input, opts.params, { language: kernel.language, kernelName });
   for (const w of injected.warnings) opts.warn?.(w);
+  // The kernel's language, as for the parameters: it sets the env and reads variables.
+  const translator = lookupTranslator(kernel.language, kernelName);
+  const envCode = environmentCode(translator, kernel.language, opts.env);
   const nb = injected.notebook;
   const started = new Date();
   startNotebookMetadata(nb, {
@@ -82,10 +87,10 @@ export async function executeNotebook(opts: ExecuteNotebookOptions): Promise<Exe
       return { ok: false, error, cancelled: false, notebook: nb };
     }
     if (nb.metadata.language_info === undefined) nb.metadata.language_info = session.languageInfo;
-    const run = await runCells(nb, session, opts, saver.schedule);
+    const run = await runCells(nb, session, opts, saver.schedule, envCode);
     let result = run.result;
     if (result.ok && opts.declaredOutputs && Object.keys(opts.declaredOutputs).length > 0) {
-      result = await readDeclaredOutputs(nb, session, opts.declaredOutputs, opts.signal);
+      result = await readDeclaredOutputs(nb, session, opts.declaredOutputs, translator, opts.signal);
     }
     endRun(nb, started, !result.ok);
     // After the end metadata, as papermill adds them: the marker cells carry no papermill metadata.
@@ -127,16 +132,35 @@ interface CellsRun {
   failedCell?: CodeCell;
 }
 
-async function runCells(nb: Notebook, session: KernelSession, opts: ExecuteNotebookOptions, save: () => void): Promise<CellsRun> {
+/**
+ * The code that sets a node's `env:` in its kernel (Jupyter's REST API cannot set a kernel's
+ * environment), or undefined when there is none. A language that cannot is a usage error here
+ * (a workflow's is refused at load time, see checkKernelRequests).
+ */
+function environmentCode(
+  translator: Translator | undefined,
+  language: string,
+  env: Readonly<Record<string, string>> | undefined,
+): string | undefined {
+  if (!env || Object.keys(env).length === 0) return undefined;
+  if (!translator?.setEnvironment) {
+    throw new UsageError(`flow cannot set environment variables in a ${translator?.language ?? language} kernel`);
+  }
+  return translator.setEnvironment(env);
+}
+
+async function runCells(
+  nb: Notebook,
+  session: KernelSession,
+  opts: ExecuteNotebookOptions,
+  save: () => void,
+  envCode: string | undefined,
+): Promise<CellsRun> {
   const deadline = opts.timeoutMs !== undefined ? Date.now() + opts.timeoutMs : undefined;
   const displays = new DisplayIndex();
   const total = nb.cells.filter((c) => c.cell_type === 'code').length;
-  if (opts.env && Object.keys(opts.env).length > 0) {
-    // Jupyter's REST API cannot set a kernel's environment; set it before the first cell.
-    await session.execute(`import os as __flow_os\n__flow_os.environ.update(${JSON.stringify(opts.env)})\ndel __flow_os`, {
-      silent: true,
-    });
-  }
+  // Before the first cell.
+  if (envCode !== undefined) await session.execute(envCode, { silent: true });
   let n = -1; // code cells seen: progress counts code cells only
   let rateLimitWarned = false;
   for (let index = 0; index < nb.cells.length; index++) {
@@ -255,15 +279,18 @@ async function readDeclaredOutputs(
   nb: Notebook,
   session: KernelSession,
   declared: Readonly<Record<string, OutputType>>,
+  translator: Translator | undefined,
   signal: AbortSignal | undefined,
 ): Promise<ExecuteNotebookResult> {
   const values: Record<string, unknown> = collectScraps(nb);
   const missing = Object.keys(declared).filter((name) => !(name in values));
-  if (missing.length > 0) {
+  // A language whose variables flow cannot read: scraps only.
+  const probeCode = missing.length > 0 ? translator?.readVariables?.(missing) : undefined;
+  if (probeCode !== undefined) {
     let text = '';
     // Not silent: a silent request may not publish stdout on every kernel; the kernel is
     // shut down right after, so the extra history entry is harmless.
-    await session.execute(outputsProbeCode(missing), {
+    await session.execute(probeCode, {
       signal,
       timeoutMs: 30_000,
       onIOPub: (type, content) => {

@@ -1,5 +1,5 @@
 // Reads declared outputs that were not recorded with scrapbook from kernel variables after the last
-// cell: Python code for the kernel to run, and the parser for what it prints.
+// cell: the Python probe (each translator's readVariables prints the same line), and its parser.
 import { pythonSource } from '../python-package.js';
 
 /** Starts the one line the probe prints; nothing else a notebook prints looks like it. */
@@ -48,16 +48,26 @@ function decode(v: unknown): unknown {
   if (typeof o.$flow === 'string') {
     if (o.$flow === 'int') return BigInt(o.value as string);
     if (o.$flow === 'float') return o.value === 'nan' ? NaN : o.value === 'inf' ? Infinity : -Infinity;
+    // From kernels without JSON of their own (bash): strings as base64 of their UTF-8 bytes.
+    if (o.$flow === 'b64') return fromBase64(o.value as string);
+    if (o.$flow === 'b64dict') {
+      const pairs = (o.value as [string, string][]).map(([k, x]) => [fromBase64(k), x]);
+      return decodeEntries(Object.fromEntries(pairs), fromBase64);
+    }
     return decodeEntries(o.value as Record<string, unknown>);
   }
   return decodeEntries(o);
 }
 
-function decodeEntries(o: Record<string, unknown>): Record<string, unknown> {
+function decodeEntries(o: Record<string, unknown>, decodeValue: (v: unknown) => unknown = decode): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   // defineProperty: a key named __proto__ must stay a key
   for (const [k, x] of Object.entries(o)) {
-    Object.defineProperty(out, k, { value: decode(x), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, k, { value: decodeValue(x), enumerable: true, writable: true, configurable: true });
   }
   return out;
+}
+
+function fromBase64(s: unknown): string {
+  return Buffer.from(String(s), 'base64').toString('utf8');
 }
