@@ -5,6 +5,26 @@ import { floatDigits, refuse, translateWith, type Translator, type ValueSyntax }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** What bash_kernel splits a cell into lines on (Python's `str.splitlines`), besides `\n`. */
+const SPLITS_LINES = /[\r\v\f\x1c-\x1e\x85\u2028\u2029]/u;
+
+/**
+ * A bash word for `s` that survives bash_kernel: it sends a cell line by line, split as
+ * `str.splitlines` splits, so each such character but `\n` (which bash reads on, inside quotes)
+ * goes as `$'…'` octal UTF-8 bytes, between shell-quoted pieces.
+ */
+export function bashKernelWord(s: string): string {
+  if (!SPLITS_LINES.test(s)) return shellQuote(s);
+  const parts = s.split(new RegExp(`(${SPLITS_LINES.source})`, 'u'));
+  return parts
+    .map((part, i) => {
+      if (i % 2 === 0) return part === '' ? '' : shellQuote(part);
+      const octal = [...Buffer.from(part, 'utf8')].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
+      return `$'${octal}'`;
+    })
+    .join('');
+}
+
 /** Python's `shlex.quote`. */
 export function shellQuote(s: string): string {
   if (s === '') return "''";
@@ -35,13 +55,19 @@ export const bashTranslator: Translator = {
   isValidName: (name) => NAME.test(name),
   setEnvironment: (vars) =>
     Object.entries(vars)
-      .map(([k, v]) => `export ${checkedName(k, 'environment variable')}=${syntax.str(v, `env.${k}`)}`)
+      .map(([k, v]) => `export ${checkedName(k, 'environment variable')}=${bashKernelWord(checkedValue(v, k))}`)
       .join('\n'),
   isValidEnvName: (name) => NAME.test(name),
   readVariables: readBashVariables,
   // A shell variable is a string; an indexed array a list of strings, an associative one an object.
   readableTypes: ['string', 'list', 'object', 'any'],
 };
+
+/** What a bash variable cannot hold, as for parameters. */
+function checkedValue(v: string, name: string): string {
+  syntax.str(v, `env.${name}`);
+  return v;
+}
 
 function checkedName(name: string, what: string): string {
   if (!NAME.test(name)) throw new UsageError(`${what} "${name}" is not a valid bash variable name`);

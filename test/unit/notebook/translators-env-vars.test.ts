@@ -22,6 +22,10 @@ describe('setEnvironment', () => {
     expect(t('julia').setEnvironment!({ A: '$HOME' })).toBe('ENV["A"] = "\\$HOME"\nnothing');
   });
 
+  test("bash: what bash_kernel would split a line on goes as $'…' bytes", () => {
+    expect(t('bash').setEnvironment!({ A: 'a\u2028b', B: 'x\r\ny' })).toBe("export A=a$'\\342\\200\\250'b\nexport B=x$'\\015''\ny'");
+  });
+
   test('bash refuses a name it cannot export', () => {
     expect(t('bash').isValidEnvName!('MY-VAR')).toBe(false);
     expect(() => t('bash').setEnvironment!({ 'MY-VAR': '1' })).toThrow(
@@ -29,7 +33,7 @@ describe('setEnvironment', () => {
     );
   });
 
-  const tricky = { PLAIN: 'x', QUOTES: `it's "q" \\ $HOME \`id\``, LINES: 'a\nb\u2028c', EMPTY: '', UNICODE: 'é€😀' };
+  const tricky = { PLAIN: 'x', QUOTES: `it's "q" \\ $HOME \`id\``, LINES: 'a\nb\u2028c\r\x1e', EMPTY: '', UNICODE: 'é€😀' };
 
   test('Python: the kernel sees each value exactly', () => {
     const code = `${t('python').setEnvironment!(tricky)}\nimport json, os\nprint(json.dumps({k: os.environ[k] for k in ${JSON.stringify(Object.keys(tricky))}}))`;
