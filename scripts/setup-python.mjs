@@ -51,6 +51,10 @@ if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) {
   writeFileSync(stamp, hash);
   console.log(`Python environment ready: ${venv}`);
 }
+// pip installs bash_kernel (dev), but Jupyter finds a kernel by its kernelspec: register it in .venv.
+if (dev && !existsSync(join(venv, 'share', 'jupyter', 'kernels', 'bash', 'kernel.json'))) {
+  run(venvPython, ['-m', 'bash_kernel.install', '--sys-prefix']);
+}
 const check = spawnSync(join(venv, isWin ? 'Scripts/jupyter.exe' : 'bin/jupyter'), ['server', '--version'], {
   encoding: 'utf8',
 });

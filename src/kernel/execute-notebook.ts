@@ -2,17 +2,20 @@
 import { relative } from 'node:path';
 import type { AttemptProgress, NodeError } from '../events/run-event.js';
 import { hasTag } from '../notebook/cells.js';
-import { injectParameters } from '../notebook/inject-parameters.js';
+import { injectParameters, secretAssignments } from '../notebook/inject-parameters.js';
 import { CellOutputs, DisplayIndex } from '../notebook/output-buffer.js';
 import { addErrorBanner, finishCell, papermillTime, startCell, startNotebookMetadata } from '../notebook/papermill-metadata.js';
 import { readNotebook, notebookKernel } from '../notebook/read-notebook.js';
-import { checkOutputType, collectScraps, outputsProbeCode, parseOutputsProbe } from '../notebook/scrapbook.js';
+import { checkOutputType, collectScraps, parseOutputsProbe } from '../notebook/scrapbook.js';
+import { lookupTranslator, type Translator } from '../notebook/translators/index.js';
 import type { Cell, CodeCell, ErrorOutput, Notebook } from '../notebook/types.js';
 import { sourceText } from '../notebook/types.js';
 import { createNotebookSaver } from '../notebook/write-notebook.js';
+import { UsageError } from '../errors.js';
 import type { OutputType } from '../workflow/types.js';
 import type { ExecuteOutcome, KernelSession } from './kernel-session.js';
 import { formatDuration } from '../workflow/duration.js';
+import type { Secrets } from '../workflow/secrets.js';
 
 export interface ExecuteNotebookOptions {
   inputPath: string;
@@ -32,6 +35,12 @@ export interface ExecuteNotebookOptions {
   timeoutMs?: number;
   declaredOutputs?: Readonly<Record<string, OutputType>>;
   env?: Readonly<Record<string, string>>;
+  /**
+   * Secret params: set in the kernel by a silent execute just before the injected cell, never
+   * written to the notebook; `mask` replaces their values (and any other secret's) with *** in
+   * every output, error and declared output before it is saved or reported.
+   */
+  secrets?: { params: Record<string, unknown>; mask: Secrets };
   signal?: AbortSignal;
   onProgress?: (p: AttemptProgress) => void;
   /** Write the parameterized notebook without executing it (papermill --prepare-only). */
@@ -51,14 +60,23 @@ export async function executeNotebook(opts: ExecuteNotebookOptions): Promise<Exe
   const input = await readNotebook(opts.inputPath);
   const kernel = notebookKernel(input);
   const kernelName = opts.kernelName ?? kernel.name ?? 'python3';
-  const injected = injectParameters(input, opts.params, { language: kernel.language, kernelName });
+  const secretParams = opts.secrets?.params ?? {};
+  const injected = injectParameters(input, opts.params, {
+    language: kernel.language,
+    kernelName,
+    secretNames: Object.keys(secretParams),
+  });
+  const secretCode = Object.keys(secretParams).length > 0 ? secretAssignments(kernel.language, kernelName, secretParams) : undefined;
   for (const w of injected.warnings) opts.warn?.(w);
+  // The kernel's language, as for the parameters: it sets the env and reads variables.
+  const translator = lookupTranslator(kernel.language, kernelName);
+  const envCode = environmentCode(translator, kernel.language, opts.env);
   const nb = injected.notebook;
   const started = new Date();
   startNotebookMetadata(nb, {
     inputPath: opts.inputPath,
     outputPath: opts.outputPath,
-    parameters: opts.params,
+    parameters: (injected.notebook.metadata.papermill?.parameters as Record<string, unknown> | undefined) ?? opts.params,
     environmentVariables: opts.env ?? {},
     startTime: started,
   });
@@ -82,11 +100,12 @@ export async function executeNotebook(opts: ExecuteNotebookOptions): Promise<Exe
       return { ok: false, error, cancelled: false, notebook: nb };
     }
     if (nb.metadata.language_info === undefined) nb.metadata.language_info = session.languageInfo;
-    const run = await runCells(nb, session, opts, saver.schedule);
+    const run = await runCells(nb, session, opts, saver.schedule, envCode, secretCode);
     let result = run.result;
     if (result.ok && opts.declaredOutputs && Object.keys(opts.declaredOutputs).length > 0) {
-      result = await readDeclaredOutputs(nb, session, opts.declaredOutputs, opts.signal);
+      result = await readDeclaredOutputs(nb, session, opts.declaredOutputs, translator, opts.signal);
     }
+    if (opts.secrets) result = maskResult(result, opts.secrets.mask);
     endRun(nb, started, !result.ok);
     // After the end metadata, as papermill adds them: the marker cells carry no papermill metadata.
     if (run.failedCell) addErrorBanner(nb, nb.cells.indexOf(run.failedCell), run.failedCell.execution_count);
@@ -127,16 +146,37 @@ interface CellsRun {
   failedCell?: CodeCell;
 }
 
-async function runCells(nb: Notebook, session: KernelSession, opts: ExecuteNotebookOptions, save: () => void): Promise<CellsRun> {
+/**
+ * The code that sets a node's `env:` in its kernel (Jupyter's REST API cannot set a kernel's
+ * environment), or undefined when there is none. A language that cannot is a usage error here
+ * (a workflow's is refused at load time, see checkKernelRequests).
+ */
+function environmentCode(
+  translator: Translator | undefined,
+  language: string,
+  env: Readonly<Record<string, string>> | undefined,
+): string | undefined {
+  if (!env || Object.keys(env).length === 0) return undefined;
+  if (!translator?.setEnvironment) {
+    throw new UsageError(`flow cannot set environment variables in a ${translator?.language ?? language} kernel`);
+  }
+  return translator.setEnvironment(env);
+}
+
+async function runCells(
+  nb: Notebook,
+  session: KernelSession,
+  opts: ExecuteNotebookOptions,
+  save: () => void,
+  envCode: string | undefined,
+  secretCode: string | undefined,
+): Promise<CellsRun> {
+  const mask = opts.secrets?.mask;
   const deadline = opts.timeoutMs !== undefined ? Date.now() + opts.timeoutMs : undefined;
   const displays = new DisplayIndex();
   const total = nb.cells.filter((c) => c.cell_type === 'code').length;
-  if (opts.env && Object.keys(opts.env).length > 0) {
-    // Jupyter's REST API cannot set a kernel's environment; set it before the first cell.
-    await session.execute(`import os as __flow_os\n__flow_os.environ.update(${JSON.stringify(opts.env)})\ndel __flow_os`, {
-      silent: true,
-    });
-  }
+  // Before the first cell.
+  if (envCode !== undefined) await session.execute(envCode, { silent: true });
   let n = -1; // code cells seen: progress counts code cells only
   let rateLimitWarned = false;
   for (let index = 0; index < nb.cells.length; index++) {
@@ -156,11 +196,16 @@ async function runCells(nb: Notebook, session: KernelSession, opts: ExecuteNoteb
     opts.onProgress?.({ kind: 'cell_started', cell: n, total });
     startCell(cell, new Date());
     save();
+    // Secrets are set right before the cell that would have set them, after the parameters cell's defaults.
+    if (secretCode !== undefined && hasTag(cell, 'injected-parameters'))
+      await session.execute(secretCode, { silent: true, signal: opts.signal });
     const outputs = new CellOutputs(displays, cell, save);
-    const outcome = await session.execute(sourceText(cell.source), {
+    const executed = await session.execute(sourceText(cell.source), {
       timeoutMs: timeoutMs !== undefined ? Math.max(timeoutMs, 1) : undefined,
       signal: opts.signal,
-      onIOPub: (type, content) => {
+      onIOPub: (type, raw) => {
+        // Masked before anything keeps it: the notebook, the live view, the record.
+        const content = mask ? mask.maskDeep(raw) : raw;
         outputs.onMessage(type, content);
         if (type === 'stream') {
           const c = content as { name: 'stdout' | 'stderr'; text: string };
@@ -173,6 +218,7 @@ async function runCells(nb: Notebook, session: KernelSession, opts: ExecuteNoteb
       },
     });
     outputs.finish();
+    const outcome = mask ? mask.maskDeep(executed) : executed;
     if ('executionCount' in outcome) cell.execution_count = outcome.executionCount;
     cell.metadata.execution = { ...cell.metadata.execution, ...outcome.timing };
     // Name the limit the user set, not the time that was left of it when the cell started.
@@ -255,15 +301,18 @@ async function readDeclaredOutputs(
   nb: Notebook,
   session: KernelSession,
   declared: Readonly<Record<string, OutputType>>,
+  translator: Translator | undefined,
   signal: AbortSignal | undefined,
 ): Promise<ExecuteNotebookResult> {
   const values: Record<string, unknown> = collectScraps(nb);
   const missing = Object.keys(declared).filter((name) => !(name in values));
-  if (missing.length > 0) {
+  // A language whose variables flow cannot read: scraps only.
+  const probeCode = missing.length > 0 ? translator?.readVariables?.(missing) : undefined;
+  if (probeCode !== undefined) {
     let text = '';
     // Not silent: a silent request may not publish stdout on every kernel; the kernel is
     // shut down right after, so the extra history entry is harmless.
-    await session.execute(outputsProbeCode(missing), {
+    await session.execute(probeCode, {
       signal,
       timeoutMs: 30_000,
       onIOPub: (type, content) => {
@@ -313,4 +362,9 @@ function minDefined(a: number | undefined, b: number | undefined): number | unde
 /** The path the server must be given for a kernel cwd (relative to its root_dir). */
 export function kernelPathFor(cwd: string, rootDir = '/'): string {
   return relative(rootDir, cwd);
+}
+
+/** A result with every secret value masked: a declared output that holds one, an error that shows one. */
+function maskResult(result: ExecuteNotebookResult, mask: Secrets): ExecuteNotebookResult {
+  return result.ok ? { ...result, outputs: mask.maskDeep(result.outputs) } : { ...result, error: mask.maskDeep(result.error) };
 }

@@ -1,15 +1,14 @@
 // The embedded Jupyter server: started on 127.0.0.1 with a random token, stopped at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readSync, writeFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JupyterServerError } from '../errors.js';
+import { pythonPackageFile } from '../python-package.js';
 import { findFreePort } from './free-port.js';
 import type { KernelPrelaunch } from './kernel-prelaunch.js';
 import { restRequest, type ServerEndpoint } from './kernel-rest.js';
-import { SERVER_BOOTSTRAP_PY } from './server-bootstrap.js';
-import { SERVER_CONFIG_PY } from './server-config.js';
 import { cleanStaleRuntimeDirs, RUNTIME_PREFIX } from './stale-runtime.js';
 
 export type { ServerEndpoint };
@@ -44,11 +43,10 @@ const READY_POLL_MS = 20;
 export async function startJupyterServer(opts: StartServerOptions): Promise<JupyterServer> {
   cleanStaleRuntimeDirs();
   const runtimeDir = mkdtempSync(join(tmpdir(), `${RUNTIME_PREFIX}${process.pid}-`));
-  const configFile = join(runtimeDir, 'flow_server_config.py');
-  writeFileSync(configFile, SERVER_CONFIG_PY);
-  // Named so that `ps` shows what it is.
-  const bootstrapFile = join(runtimeDir, 'flow-jupyter-server.py');
-  writeFileSync(bootstrapFile, SERVER_BOOTSTRAP_PY);
+  // flow's Python package, loaded by path: the config (patches, watchdog, settings) and the
+  // fast path's entry point (`ps` shows …/flow_jupyter/server.py).
+  const configFile = pythonPackageFile('config.py');
+  const bootstrapFile = pythonPackageFile('server.py');
   const token = randomBytes(24).toString('hex');
   let lastError: unknown;
   let command = serverCommand(opts.jupyter, bootstrapFile);
@@ -74,7 +72,7 @@ interface ServerCommand {
   /** Executable and the arguments that come before the server's own. */
   file: string;
   prefix: string[];
-  /** Whether this is the interpreter with flow's bootstrap (see SERVER_BOOTSTRAP_PY). */
+  /** Whether this is the interpreter with flow's bootstrap (python/flow_jupyter/server.py). */
   fast: boolean;
 }
 
@@ -85,15 +83,16 @@ function plainCommand(jupyter: string): ServerCommand {
 /**
  * `jupyter server` spends ~1.2 s of CPU importing a parser it never uses, and starts no kernel
  * before it has imported everything: run the `jupyter` script's own Python with a bootstrap that
- * skips the one and starts kernels early (SERVER_BOOTSTRAP_PY). A `jupyter` that is not a Python
+ * skips the one and starts kernels early (python/flow_jupyter/server.py). A `jupyter` that is not a Python
  * script (a shell wrapper, a binary) is run as it is.
  */
 export function serverCommand(jupyter: string, bootstrapFile: string): ServerCommand {
   const python = jupyterPython(jupyter);
   if (!python) return plainCommand(jupyter);
   const [file, ...rest] = python;
-  // A script file, not `-c`: the server's sys.path[0] is then the runtime dir, never the folder
-  // flow runs in (where a notebook project's own modules could shadow the server's).
+  // A script file, not `-c`: the server's sys.path[0] is then flow's python/ folder (server.py
+  // puts it there), never the folder flow runs in, where a project's own modules could shadow
+  // the server's.
   return { file: file!, prefix: [...rest, bootstrapFile], fast: true };
 }
 

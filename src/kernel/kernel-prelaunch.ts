@@ -1,4 +1,4 @@
-// Kernels the embedded server starts while it is still importing (see SERVER_BOOTSTRAP_PY).
+// Kernels the embedded server starts while it is still importing (see python/flow_jupyter/prelaunch.py).
 import type { Writable } from 'node:stream';
 
 /**

@@ -1,10 +1,12 @@
-// Load-time checks of each node's notebook: it exists, it is a notebook, and it defines the params
-// the node passes (papermill warns "unknown parameter" at run time; flow says so before running).
+// Load-time checks of each node's notebook: it exists, it is a notebook, it defines the params the
+// node passes (papermill warns "unknown parameter" at run time; flow says so before running), and
+// its language can do what the node asks (env, outputs read from variables).
 import { readFile } from 'node:fs/promises';
 import type { Diagnostic } from '../errors.js';
 import { findTaggedCell } from './cells.js';
 import { inspectParameters } from './inspect-parameters.js';
 import { notebookKernel } from './read-notebook.js';
+import { checkKernelRequests } from './translators/capabilities.js';
 import type { Notebook } from './types.js';
 import type { SourceMap } from '../workflow/source-map.js';
 import type { NodeSpec } from '../workflow/types.js';
@@ -61,6 +63,7 @@ export async function checkNotebooks(nodes: readonly NodeSpec[], src: SourceMap)
       });
       continue;
     }
+    diags.push(...languageProblems(node, read.nb, src));
     const passed = [...Object.keys(node.params), ...Object.keys(node.matrix?.axes ?? {})];
     if (passed.length === 0) continue;
     const { cell, names: defined } = parameterNames(read.nb);
@@ -86,4 +89,21 @@ export async function checkNotebooks(nodes: readonly NodeSpec[], src: SourceMap)
     }
   }
   return diags;
+}
+
+/** A node's `env:` and declared outputs its kernel's language cannot serve (see checkKernelRequests). */
+function languageProblems(node: NodeSpec, nb: Notebook, src: SourceMap): Diagnostic[] {
+  const kernel = notebookKernel(nb);
+  const problems = checkKernelRequests({
+    language: kernel.language,
+    kernelName: node.kernel ?? kernel.name,
+    env: Object.keys(node.env),
+    outputs: node.outputs,
+  });
+  return problems.map((p) => ({
+    severity: 'error',
+    pos: src.keyPos(['nodes', node.id, p.field, p.name]),
+    message: `node "${node.id}" ${p.message}`,
+    hint: p.hint,
+  }));
 }

@@ -4,6 +4,7 @@ import { findTaggedCell, newCodeCell } from './cells.js';
 import { inspectParameters } from './inspect-parameters.js';
 import { findTranslator, translateParameters } from './translators/index.js';
 import type { Notebook } from './types.js';
+import { MASK } from '../workflow/secrets.js';
 
 export interface InjectOptions {
   /** The kernel's language, e.g. from `notebookKernel(nb).language`. */
@@ -12,6 +13,11 @@ export interface InjectOptions {
   kernelName?: string;
   /** Hide the injected cell's source (papermill's --report-mode). @default false */
   reportMode?: boolean;
+  /**
+   * Params set in the kernel as secrets, before the injected cell runs (a silent execute, see
+   * secretAssignments): the cell only names them in a comment, and the record shows ***.
+   */
+  secretNames?: readonly string[];
 }
 
 /** An identifier in most kernel languages; a translator may be stricter or looser. */
@@ -31,7 +37,8 @@ export function injectParameters(
 ): { notebook: Notebook; warnings: string[] } {
   const notebook = structuredClone(nb);
   const warnings: string[] = [];
-  const names = Object.keys(params);
+  const secretNames = options.secretNames ?? [];
+  const names = [...Object.keys(params), ...secretNames];
   if (names.length === 0) return { notebook, warnings };
 
   const translator = findTranslator(options.language, options.kernelName);
@@ -39,7 +46,10 @@ export function injectParameters(
     const valid = translator.isValidName ? translator.isValidName(name) : IDENTIFIER.test(name);
     if (!valid) throw new UsageError(`parameter name "${name}" is not a valid ${translator.language} variable name`);
   }
-  const source = translateParameters(options.language, params, { kernelName: options.kernelName });
+  let source = translateParameters(options.language, params, { kernelName: options.kernelName });
+  for (const name of secretNames)
+    source += `${translator.comment(`${name}: set by flow as a secret (its value is not written here)`)}
+`;
   const cell = newCodeCell(source, ['injected-parameters']);
   if (options.reportMode) cell.metadata.jupyter = { source_hidden: true };
 
@@ -59,6 +69,12 @@ export function injectParameters(
       if (!known.has(name)) warnings.push(`parameter "${name}" is not defined in the notebook's parameters cell`);
     }
   }
-  notebook.metadata.papermill = { ...(notebook.metadata.papermill ?? {}), parameters: structuredClone(params) };
+  const recorded = { ...structuredClone(params), ...Object.fromEntries(secretNames.map((n) => [n, MASK])) };
+  notebook.metadata.papermill = { ...(notebook.metadata.papermill ?? {}), parameters: recorded };
   return { notebook, warnings };
+}
+
+/** The code that sets secret params in the kernel: run silently, so it is in no cell and no history. */
+export function secretAssignments(language: string, kernelName: string | undefined, secrets: Record<string, unknown>): string {
+  return translateParameters(language, secrets, { kernelName, comment: 'flow: secret params' });
 }

@@ -1,5 +1,6 @@
 // Reads declared outputs that were not recorded with scrapbook from kernel variables after the last
-// cell: Python code for the kernel to run, and the parser for what it prints.
+// cell: the Python probe (each translator's readVariables prints the same line), and its parser.
+import { pythonSource } from '../python-package.js';
 
 /** Starts the one line the probe prints; nothing else a notebook prints looks like it. */
 export const PROBE_MARKER = '\u001e__flow_outputs__ ';
@@ -7,47 +8,13 @@ export const PROBE_MARKER = '\u001e__flow_outputs__ ';
 /**
  * Python that prints one line: the marker, then JSON `{name: {"value": v} | {"error": why}}` for
  * each name that is a global variable (missing names are absent). Ints outside ±2^53 and non-finite
- * floats are tagged so they come back exactly; numpy scalars and arrays are converted. It defines
- * nothing in the user's namespace and shows no result, so run it with `store_history: false`.
+ * floats are tagged so they come back exactly; numpy scalars and arrays are converted. The code is
+ * python/flow_jupyter/outputs_probe.py, sent as source (the kernel may not see flow's files). It
+ * defines nothing in the user's namespace and shows no result, so run it with `store_history: false`.
  */
 export function outputsProbeCode(names: string[]): string {
-  return `def _flow_outputs_probe(names):
-    import builtins, json, math, sys
-    g = builtins.globals()
-    def conv(v, depth):
-        if depth > 200:
-            raise ValueError('nested too deeply')
-        if v is None or isinstance(v, (bool, str)):
-            return v
-        if isinstance(v, int):
-            return v if -2**53 < v < 2**53 else {'$flow': 'int', 'value': str(v)}
-        if isinstance(v, float):
-            return v if math.isfinite(v) else {'$flow': 'float', 'value': repr(v)}
-        if isinstance(v, dict):
-            out = {}
-            for k, x in v.items():
-                if not isinstance(k, str):
-                    raise ValueError('a dict key is %s, not str' % type(k).__name__)
-                out[k] = conv(x, depth + 1)
-            return {'$flow': 'dict', 'value': out} if '$flow' in out else out
-        if isinstance(v, (list, tuple)):
-            return [conv(x, depth + 1) for x in v]
-        if type(v).__module__.split('.')[0] == 'numpy':
-            if getattr(v, 'ndim', None) == 0:
-                return conv(v.item(), depth + 1)
-            return conv(v.tolist(), depth + 1)
-        raise ValueError('%s is not JSON-serializable' % type(v).__name__)
-    res = {}
-    for n in names:
-        if n not in g:
-            continue
-        try:
-            res[n] = {'value': conv(g[n], 0)}
-        except Exception as e:
-            res[n] = {'error': str(e)}
-    sys.stdout.write(${JSON.stringify(PROBE_MARKER)} + json.dumps(res, allow_nan=False) + '\\n')
-    sys.stdout.flush()
-_flow_outputs_probe(${JSON.stringify(names)})
+  return `${pythonSource('outputs_probe.py')}
+_flow_outputs_probe(${JSON.stringify(names)}, ${JSON.stringify(PROBE_MARKER)})
 del _flow_outputs_probe
 `;
 }
@@ -81,16 +48,26 @@ function decode(v: unknown): unknown {
   if (typeof o.$flow === 'string') {
     if (o.$flow === 'int') return BigInt(o.value as string);
     if (o.$flow === 'float') return o.value === 'nan' ? NaN : o.value === 'inf' ? Infinity : -Infinity;
+    // From kernels without JSON of their own (bash): strings as base64 of their UTF-8 bytes.
+    if (o.$flow === 'b64') return fromBase64(o.value as string);
+    if (o.$flow === 'b64dict') {
+      const pairs = (o.value as [string, string][]).map(([k, x]) => [fromBase64(k), x]);
+      return decodeEntries(Object.fromEntries(pairs), fromBase64);
+    }
     return decodeEntries(o.value as Record<string, unknown>);
   }
   return decodeEntries(o);
 }
 
-function decodeEntries(o: Record<string, unknown>): Record<string, unknown> {
+function decodeEntries(o: Record<string, unknown>, decodeValue: (v: unknown) => unknown = decode): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   // defineProperty: a key named __proto__ must stay a key
   for (const [k, x] of Object.entries(o)) {
-    Object.defineProperty(out, k, { value: decode(x), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, k, { value: decodeValue(x), enumerable: true, writable: true, configurable: true });
   }
   return out;
+}
+
+function fromBase64(s: unknown): string {
+  return Buffer.from(String(s), 'base64').toString('utf8');
 }

@@ -5,6 +5,7 @@ import { executeNotebook } from '../kernel/execute-notebook.js';
 import type { JupyterServer } from '../kernel/jupyter-server.js';
 import { KernelPool } from '../kernel/kernel-pool.js';
 import { nodeKernelCwd, nodeKernelName } from '../kernel/node-kernel.js';
+import { holdsSecret, type Secrets } from '../workflow/secrets.js';
 import { poolWarmUp, WARM_CANDIDATES } from './warm-up.js';
 
 export interface KernelExecutorOptions {
@@ -12,6 +13,8 @@ export interface KernelExecutorOptions {
   /** @default 60000 */
   startTimeoutMs?: number;
   warn?: (message: string, node?: string) => void;
+  /** The run's secrets: params holding their stand-ins are set in the kernel as secrets. */
+  secrets?: Secrets;
 }
 
 export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
@@ -37,10 +40,12 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
       const node = req.node;
       const cwd = nodeKernelCwd(node);
       started.add(node.id);
+      const { params, secrets } = splitSecrets(req.params, opts.secrets);
       const result = await executeNotebook({
         inputPath: node.notebook,
         outputPath: req.outputPath,
-        params: req.params,
+        params,
+        secrets,
         kernelName: node.kernel,
         getKernel: (kernelName) => pool.acquire(kernelName, cwd, node.id),
         // The server takes ≈0.3 s to stop a kernel (measured): that must not delay the next node
@@ -67,4 +72,22 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
     // An embedded server is stopped right after the run, which ends every kernel itself.
     close: () => pool.close({ leaveToServer: opts.server.embedded }),
   };
+}
+
+/**
+ * A node's params, the ones given a secret's stand-in (whole, or inside a longer string) apart:
+ * those get their real values, and are set in the kernel as secrets.
+ */
+function splitSecrets(
+  all: Record<string, unknown>,
+  mask: Secrets | undefined,
+): { params: Record<string, unknown>; secrets?: { params: Record<string, unknown>; mask: Secrets } } {
+  if (!mask || mask.size === 0) return { params: all };
+  const params: Record<string, unknown> = {};
+  const secret: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(all)) {
+    if (holdsSecret(value)) secret[name] = mask.reveal(value as string);
+    else params[name] = value;
+  }
+  return { params, secrets: { params: secret, mask } };
 }

@@ -63,6 +63,10 @@ function secretValue(spec: ParamSpec, given: string | undefined, env: NodeJS.Pro
     });
     return spec.default;
   }
-  const where = [source.fromFile && `put it in ${source.fromFile}`, `set ${source.fromEnv}`, `pass -s ${spec.name}=VALUE (visible to other users)`];
+  const where = [
+    source.fromFile && `put it in ${source.fromFile}`,
+    `set ${source.fromEnv}`,
+    `pass -s ${spec.name}=VALUE (visible to other users)`,
+  ];
   throw new UsageError(`secret param "${spec.name}" has no value`, where.filter(Boolean).join(', or '));
 }

@@ -47,7 +47,7 @@ function describe(pid: number, ppid: number): ProcessInfo {
   const cmdline = (readOr(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ');
   const kind = /ipykernel|kernel-[0-9a-f-]+\.json/.test(cmdline)
     ? 'kernel'
-    : /jupyter[- ]server|jupyter_server/.test(cmdline)
+    : /jupyter[- ]server|jupyter_server|flow_jupyter\/server\.py/.test(cmdline)
       ? 'jupyter-server'
       : 'other';
   return { pid, ppid, cmdline, kind };

@@ -16,7 +16,7 @@ const LAYERS: string[][] = [
   ['graph', 'kernel', 'notebook', 'ledger'],
   ['events'],
   ['workflow'],
-  ['errors.ts', 'process-alive.ts', 'package-root.ts'],
+  ['errors.ts', 'process-alive.ts', 'package-root.ts', 'python-package.ts'],
 ];
 
 /** Imports between folders of one layer that are allowed, each with its reason. */
@@ -25,6 +25,8 @@ const SIBLINGS: Record<string, string> = {
   'ui → report': 'shared wording',
   // The kernel layer executes notebooks: it reads, injects and writes them.
   'kernel → notebook': 'executing a notebook',
+  // The Python package is a folder of the package root.
+  'python-package.ts → package-root.ts': 'where flow is installed',
 };
 
 function unitOf(module: string): string {

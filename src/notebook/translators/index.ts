@@ -23,9 +23,14 @@ export function registerTranslator(key: string, translator: Translator): void {
   registry.set(key.toLowerCase(), translator);
 }
 
+/** The translator for a kernel, or undefined when flow has none (see findTranslator). */
+export function lookupTranslator(language: string, kernelName?: string): Translator | undefined {
+  return (kernelName !== undefined ? registry.get(kernelName.toLowerCase()) : undefined) ?? registry.get(language.toLowerCase());
+}
+
 /** The translator for a kernel: by kernel name first, then by language (papermill's order). */
 export function findTranslator(language: string, kernelName?: string): Translator {
-  const t = (kernelName !== undefined ? registry.get(kernelName.toLowerCase()) : undefined) ?? registry.get(language.toLowerCase());
+  const t = lookupTranslator(language, kernelName);
   if (t) return t;
   const known = [...new Set([...registry.values()].map((x) => x.language))].join(', ');
   throw new UsageError(

@@ -1,4 +1,5 @@
-// Python parameter translator: values become Python literals that evaluate back to exactly them.
+// Python translator: parameter values as Python literals that evaluate back to exactly them; env and the outputs probe.
+import { outputsProbeCode } from '../outputs-probe.js';
 import { floatDigits, hex, translateWith, type Translator, type ValueSyntax } from './translator.js';
 
 const KEYWORDS = new Set(
@@ -52,4 +53,9 @@ export const pythonTranslator: Translator = {
   assign: (name, code) => `${name} = ${code}`,
   translate: (value, where) => translateWith(syntax, value, where),
   isValidName: (name) => /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*$/u.test(name) && !KEYWORDS.has(name),
+  setEnvironment: (vars) => {
+    const entries = Object.entries(vars).map(([k, v]) => `${pythonString(k)}: ${pythonString(v)}`);
+    return `import os as __flow_os\n__flow_os.environ.update({${entries.join(', ')}})\ndel __flow_os`;
+  },
+  readVariables: (names) => outputsProbeCode([...names]),
 };

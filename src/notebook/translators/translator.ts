@@ -1,5 +1,6 @@
 // What a parameter translator is, and the walk over JSON-like values that every language shares.
 import { UsageError } from '../../errors.js';
+import type { OutputType } from '../../workflow/types.js';
 import { WholeFloat } from '../../workflow/whole-float.js';
 
 /** Turns parameter values into source code of one kernel language (papermill's Translator). */
@@ -14,6 +15,22 @@ export interface Translator {
   translate(value: unknown, where: string): string;
   /** Whether `name` can be assigned as is. @default any identifier */
   isValidName?(name: string): boolean;
+  /**
+   * Code that sets environment variables of the kernel's process (a node's `env:`), run before
+   * the first cell; it shows no result. Absent: this language cannot, and a workflow asking for
+   * it is refused at load time.
+   */
+  setEnvironment?(vars: Readonly<Record<string, string>>): string;
+  /** Whether `name` can be set by `setEnvironment`. @default any name */
+  isValidEnvName?(name: string): boolean;
+  /**
+   * Code that prints one line on stdout: PROBE_MARKER, then JSON `{name: {"value": v} |
+   * {"error": why}}` for each name that is a global variable (missing names are absent), as
+   * parseOutputsProbe reads it. Absent: declared outputs come from scrapbook scraps only.
+   */
+  readVariables?(names: readonly string[]): string;
+  /** The declared output types `readVariables` can produce. @default every type */
+  readonly readableTypes?: readonly OutputType[];
 }
 
 /** How one language writes each kind of value; `translateWith` does the walk. */
