@@ -1,6 +1,7 @@
 // The body of `flow exec`: one notebook, papermill's behaviour and messages.
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ExitCode, interruptExitCode, UsageError } from '../errors.js';
+import { defaultSecretEnv, MIN_SECRET_LENGTH, Secrets } from '../workflow/secrets.js';
 import { executeNotebook } from '../kernel/execute-notebook.js';
 import type { JupyterServer } from '../kernel/jupyter-server.js';
 import { KernelPool } from '../kernel/kernel-pool.js';
@@ -30,6 +31,7 @@ export interface ExecArgs extends JupyterArgs {
   cellTimeout?: number;
   startTimeout?: number;
   logOutput?: boolean;
+  secret?: string[];
 }
 
 /** NAME.ipynb → NAME.out.ipynb beside it. */
@@ -51,6 +53,8 @@ export async function runExec(
     params: args.parameters?.flat(),
     raw: args.parametersRaw?.flat(),
   });
+  const secretParams = execSecrets(args.secret, err);
+  for (const name of Object.keys(secretParams)) delete params[name];
   // Every problem with the notebook or the parameters is reported before any server starts.
   const nb = await readNotebook(input);
   const kernel = notebookKernel(nb);
@@ -81,6 +85,7 @@ export async function runExec(
       // The embedded server is stopped next, and its stop ends the kernel (and waits for it).
       releaseKernel: server?.embedded ? async () => {} : undefined,
       cellTimeoutMs: timeout !== undefined && timeout > 0 ? timeout * 1000 : undefined,
+      secrets: Object.keys(secretParams).length > 0 ? { params: secretParams, mask: new Secrets(secretParams) } : undefined,
       signal: interrupts.signal,
       prepareOnly: args.prepareOnly,
       reportMode: args.reportMode,
@@ -109,6 +114,37 @@ export async function runExec(
     interrupts.dispose();
     await early?.stop();
   }
+}
+
+/**
+ * `--secret NAME` (its value from $FLOW_SECRET_NAME) and `--secret NAME=VALUE` (with a warning:
+ * command lines are visible to every user): parameters set as secrets, masked in every output.
+ */
+function execSecrets(list: string[] | undefined, err: NodeJS.WritableStream): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const eq = item.indexOf('=');
+    const name = eq < 0 ? item : item.slice(0, eq);
+    let value: string | undefined;
+    if (eq < 0) {
+      const env = defaultSecretEnv(name);
+      value = process.env[env];
+      if (!value) throw new UsageError(`--secret ${name}: ${env} is not set`, `export ${env}=… first`);
+    } else {
+      value = item.slice(eq + 1);
+      err.write(
+        `warning: --secret ${name}=…: a secret on the command line can be read by every user of this machine — set ${defaultSecretEnv(name)} and pass --secret ${name}\n`,
+      );
+    }
+    if (value.length < MIN_SECRET_LENGTH) {
+      throw new UsageError(
+        `--secret ${name} is shorter than ${MIN_SECRET_LENGTH} characters`,
+        'masking it would hide ordinary text: use a longer secret',
+      );
+    }
+    out[name] = value;
+  }
+  return out;
 }
 
 /** An unknown kernel name is a usage error (exit 2) naming the kernels there are, before any kernel starts. */

@@ -7,6 +7,7 @@ import { buildPlan } from '../graph/build-plan.js';
 import { loadWorkflow } from '../run/load-workflow.js';
 import type { ParamSources } from '../workflow/param-sources.js';
 import { resolveRunParams } from '../workflow/run-params.js';
+import { Secrets } from '../workflow/secrets.js';
 import { takeEarlyServer } from './early-server.js';
 import { formatDryRun } from './format-dry-run.js';
 import type { JupyterArgs } from './jupyter-options.js';
@@ -25,6 +26,7 @@ export interface RunArgs extends JupyterArgs, ReportArgs {
   only?: string[];
   from?: string;
   dryRun?: boolean;
+  secret?: string[];
 }
 
 /** `flow resume`'s arguments. */
@@ -33,6 +35,7 @@ export interface ResumeArgs extends JupyterArgs, ReportArgs {
   runsDir: string;
   force?: boolean;
   concurrency?: number;
+  secret?: string[];
 }
 
 /** -f, -y, -p and -r as the run's param sources. */
@@ -50,12 +53,26 @@ function assignments(list: string[] | undefined, flag: string): [string, string]
   });
 }
 
+/** `-s NAME=VALUE` pairs: allowed, with a warning, since every user of the machine can read a command line. */
+export function secretArgs(list: string[] | undefined): Record<string, string> | undefined {
+  if (!list?.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const [name, value] of assignments(list, '-s')) out[name] = value;
+  const names = Object.keys(out);
+  const envs = names.map((n) => `FLOW_SECRET_${n.toUpperCase()}`).join(', ');
+  process.stderr.write(
+    `warning: -s ${names.join(', ')}: a secret on the command line can be read by every user of this machine (ps, /proc) — set ${envs} instead\n`,
+  );
+  return out;
+}
+
 export async function runWorkflowCommand(args: RunArgs): Promise<number> {
   if (args.dryRun) return dryRun(args);
   // Started by the entry point already: its start overlaps loading the workflow.
   const server = takeEarlyServer(args);
   try {
     const sources = paramSources(args);
+    const secrets = secretArgs(args.secret);
     const { startRun } = await import('../run/start-run.js');
     const result = await runInTerminal(args, (common) =>
       startRun({
@@ -67,6 +84,7 @@ export async function runWorkflowCommand(args: RunArgs): Promise<number> {
         concurrency: args.concurrency,
         only: args.only,
         from: args.from,
+        secrets,
       }),
     );
     return result.exitCode;
@@ -86,9 +104,9 @@ async function dryRun(args: RunArgs): Promise<number> {
   const selected = selectNodes(plan, args.only, args.from);
   const selectedBy = args.only?.length ? `--only ${args.only.join(' ')}` : `--from ${args.from}`;
   const { evaluateCondition, renderTemplate } = await import('../workflow/evaluate-expr.js');
-  process.stdout.write(
-    formatDryRun(plan, describePlanRun(plan, params, { evaluateCondition, renderTemplate }), { params, selected, selectedBy }),
-  );
+  const text = formatDryRun(plan, describePlanRun(plan, params, { evaluateCondition, renderTemplate }), { params, selected, selectedBy });
+  // A dry run reads no secret: their stand-ins show as ***.
+  process.stdout.write(new Secrets().mask(text));
   return ExitCode.ok;
 }
 
@@ -104,6 +122,7 @@ export async function resumeCommand(args: ResumeArgs): Promise<number> {
       force: args.force,
       concurrency: args.concurrency,
       server: { jupyter: args.jupyter, serverUrl: args.serverUrl },
+      secrets: secretArgs(args.secret),
     }),
   );
   if ('nothingToResume' in result && result.nothingToResume) {

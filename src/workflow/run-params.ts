@@ -34,11 +34,13 @@ export function resolveRunParams(workflow: Workflow, o: RunParamSources): Record
       continue;
     }
     if (spec.secret) {
-      // Not an error message with the value in it: the value is not even echoed.
-      error(
-        `param "${name}" is a secret: it is not taken from -p, -r, -f, -y or params`,
-        `set ${spec.secret.fromEnv}${spec.secret.fromFile ? `, or put it in ${spec.secret.fromFile}` : ''} (or pass -s ${name}=VALUE)`,
-      );
+      // Said without the value (`-p salt`, not `-p salt=…`): error output ends up in CI logs.
+      diags.push({
+        severity: 'error',
+        ...(g.pos && { pos: g.pos }),
+        message: `param "${name}" is a secret: it is not taken from -p, -r, -f, -y or params (from ${g.from.split('=')[0]})`,
+        hint: `set ${spec.secret.fromEnv}${spec.secret.fromFile ? `, or put it in ${spec.secret.fromFile}` : ''} (or pass -s ${name}=VALUE)`,
+      });
       continue;
     }
     const coerced = coerceToType(g.value, spec.type, g.text);

@@ -15,7 +15,7 @@
 
 # %% tags=["parameters"]
 workdir: str = "work"  # folder shared by the workflow's notebooks (relative to the notebook's folder)
-salt: str = "poppleton-demo-salt"  # HMAC-SHA256 key for SID and OWNSTU: pass a secret one for real data
+salt: str = ""  # HMAC-SHA256 key for SID and OWNSTU: a secret param, set by flow from FLOW_SECRET_SALT
 raw_dir: str = ""  # the snapshot generate wrote; empty means <workdir>/raw
 reference_path: str = ""  # the code lists load_reference_data stored; empty means <workdir>/reference/codelists.json
 
@@ -55,7 +55,7 @@ print(f"Snapshot {manifest['year']} {manifest['period']}, reference data {refere
 
 # %%
 if not salt:
-    raise ValueError("salt must not be empty")
+    raise ValueError("salt must not be empty: set it (flow: FLOW_SECRET_SALT; papermill: -p salt KEY)")
 KEY = salt.encode()
 
 

@@ -20,6 +20,12 @@ export const execCommand: CommandModule<object, ExecArgs> = {
       .option('parameters-raw', { alias: 'r', type: 'string', nargs: 2, array: true, describe: 'NAME VALUE, always a string' })
       .option('parameters-file', { alias: 'f', type: 'string', array: true, describe: 'YAML file of parameters' })
       .option('parameters-yaml', { alias: 'y', type: 'string', array: true, describe: 'Parameters as a YAML string' })
+      .option('secret', {
+        alias: 's',
+        type: 'string',
+        array: true,
+        describe: 'Parameter NAME set as a secret, from $FLOW_SECRET_NAME (or NAME=VALUE: visible to other users)',
+      })
       .option('prepare-only', { type: 'boolean', describe: 'Inject parameters and write the notebook without running it' })
       .option('report-mode', { type: 'boolean', describe: 'Hide code cell sources in the output notebook' })
       .option('cwd', { type: 'string', describe: "Kernel working directory. Default: the notebook's folder" })

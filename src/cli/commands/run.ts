@@ -14,6 +14,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('raw', { alias: 'r', type: 'string', array: true, describe: 'NAME=VALUE run parameter, kept a string' })
       .option('params-file', { alias: 'f', type: 'string', array: true, describe: 'YAML file of run parameters' })
       .option('yaml', { alias: 'y', type: 'string', array: true, describe: 'Run parameters as a YAML mapping' })
+      .option('secret', {
+        alias: 's',
+        type: 'string',
+        array: true,
+        describe: 'NAME=VALUE of a secret param (other users can see command lines: prefer FLOW_SECRET_NAME)',
+      })
       .option('concurrency', { type: 'number', describe: "Nodes running at once. Default: the workflow's concurrency" })
       .option('runs-dir', { type: 'string', default: 'runs', describe: 'Where run directories go' })
       .option('only', { type: 'string', array: true, describe: 'Run only these nodes' })
