@@ -5,6 +5,7 @@ import { parseWorkflow } from '../../../src/run/load-workflow.js';
 import { typePapermillValue } from '../../../src/workflow/param-sources.js';
 import { resolveRunParams, type RunParamSources } from '../../../src/workflow/run-params.js';
 import { WholeFloat } from '../../../src/workflow/whole-float.js';
+import { translateParameters } from '../../../src/notebook/translators/index.js';
 
 describe('typePapermillValue', () => {
   test.each([
@@ -91,6 +92,7 @@ describe('resolveRunParams', () => {
   test('a whole float stays a float for a number param (-p rate=2.0 is injected as 2.0, as papermill would), and its default too', () => {
     const params = resolveRunParams(workflow, { params: { ratio: '2.0', label: '007' } });
     expect(params.ratio).toEqual(new WholeFloat(2));
+    expect(translateParameters('python', { ratio: params.ratio })).toContain('ratio = 2.0\n');
     // A string param takes the text as typed, not papermill's int 7.
     expect(params.label).toBe('007');
     expect(resolveRunParams(workflow, { params: { ratio: '2', year: '2030.0', label: 'x' } })).toMatchObject({
