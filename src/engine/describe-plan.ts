@@ -2,7 +2,7 @@
 import type { Plan } from '../graph/types.js';
 import type { ExprContext } from '../workflow/types.js';
 import { expandMatrix } from './matrix.js';
-import { createExprContext } from './expr-context.js';
+import { createExprContext, workflowVars } from './expr-context.js';
 import type { ExpressionFunctions } from './run-options.js';
 
 export interface PlannedNode {
@@ -27,7 +27,11 @@ export function describePlanRun(
   expressions: ExpressionFunctions,
   run: { runId?: string; startedAt?: Date } = {},
 ): PlannedNode[] {
-  const ctx = createExprContext({ params, runId: run.runId ?? 'dry-run' }, run.startedAt ?? new Date());
+  const ctx = createExprContext(
+    { params, runId: run.runId ?? 'dry-run' },
+    run.startedAt ?? new Date(),
+    workflowVars(plan.workflow.vars, expressions.renderTemplate),
+  );
   return plan.order.map((id) => {
     const n = plan.workflow.nodes[id];
     const { rendered, deferred } = renderWhatCan(n.params, ctx, expressions);

@@ -13,7 +13,7 @@ import type { RunOptions, RunSummary } from './run-options.js';
 import { Semaphore } from './semaphore.js';
 import { selectNodes } from './selection.js';
 import { summarizeRun } from './summarize.js';
-import { createExprContext } from './expr-context.js';
+import { createExprContext, workflowVars } from './expr-context.js';
 
 /**
  * Runs `plan` to the end and resolves with the summary; it rejects only on a bug or a usage
@@ -50,7 +50,7 @@ class Scheduler {
       clock,
       signal: this.controller.signal,
       slots: new Semaphore(opts.concurrency ?? plan.workflow.concurrency),
-      ctx: createExprContext(opts, now()),
+      ctx: createExprContext(opts, now(), workflowVars(plan.workflow.vars, opts.expressions.renderTemplate)),
       results: new Map(),
       emit: (ev) => opts.emit({ ...ev, at: now().toISOString() } as Parameters<RunOptions['emit']>[0]),
     };

@@ -99,6 +99,7 @@ export function buildNodes(raw: RawWorkflow, file: string, src: SourceMap, diags
     const cellTimeout = n.cell_timeout ?? defaults.cell_timeout;
     const cwd = n.cwd ?? defaults.cwd;
     const kernel = n.kernel ?? defaults.kernel;
+    const defaulted = Object.keys(defaults.params ?? {}).filter((k) => !Object.hasOwn(n.params ?? {}, k));
     const env = Object.fromEntries(Object.entries({ ...defaults.env, ...n.env }).map(([k, v]) => [k, String(v)]));
     const matrix = buildMatrix(n, at, error);
     out[id] = {
@@ -106,7 +107,8 @@ export function buildNodes(raw: RawWorkflow, file: string, src: SourceMap, diags
       notebook: resolve(dir, n.notebook),
       notebookAsWritten: n.notebook,
       needs,
-      params: n.params ?? {},
+      params: { ...defaults.params, ...n.params },
+      ...(defaulted.length > 0 && { defaultedParams: defaulted }),
       outputs: n.outputs ?? {},
       next,
       runIf: n.run_if ?? 'none_failed_min_one_success',

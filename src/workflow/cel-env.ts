@@ -26,6 +26,7 @@ export function celType(t: OutputType, asList = false): string {
 /** What an expression may read where it is written. */
 export interface ExprScope {
   readonly params: Readonly<Record<string, OutputType>>;
+  readonly vars: Readonly<Record<string, OutputType>>;
   /** Readable nodes → their declared outputs; `matrix` nodes expose each output as a list. */
   readonly nodes: Readonly<Record<string, { outputs: Readonly<Record<string, OutputType>>; matrix: boolean }>>;
   /** The node's own outputs, inside `next`. */
@@ -60,6 +61,7 @@ export function checkEnvironment(scope: ExprScope): Environment {
     const params = Object.fromEntries(Object.entries(scope.params).map(([k, t]) => [k, celType(t)]));
     env
       .registerVariable({ name: 'params', schema: params })
+      .registerVariable({ name: 'vars', schema: Object.fromEntries(Object.entries(scope.vars).map(([k, t]) => [k, celType(t)])) })
       .registerVariable({ name: 'nodes', schema: nodes })
       .registerVariable({ name: 'run', schema: { id: 'string', date: 'string', started_at: 'string' } });
     if (scope.outputs) {
@@ -81,6 +83,7 @@ export function runtimeProgram(source: string): ParseResult {
   if (!p) {
     runtime ??= new Environment({ limits })
       .registerVariable('params', 'map')
+      .registerVariable('vars', 'map')
       .registerVariable('nodes', 'map')
       .registerVariable('outputs', 'map')
       .registerVariable('run', 'map');

@@ -6,7 +6,7 @@ import { checkEnvironment, maxExpressionLength, type ExprScope } from './cel-env
 import type { ExprTypes } from './cel-values.js';
 import { didYouMean } from './did-you-mean.js';
 import { findReferences, findUnsafeMatches, type Reference } from './expr-references.js';
-import type { OutputType, ParamSpec, NodeSpec } from './types.js';
+import type { NodeSpec, OutputType, ParamSpec, VarSpec } from './types.js';
 import type { UpstreamIndex } from './upstream.js';
 
 export type ExprKind = 'if' | 'when' | 'template';
@@ -18,8 +18,8 @@ export interface CheckedExpr {
 }
 
 export interface ExprSite {
-  /** The node where the expression is written. */
-  readonly node: string;
+  /** The node where the expression is written; undefined in `vars:` (which read params and run only). */
+  readonly node: string | undefined;
   readonly kind: ExprKind;
   /** For messages: `node "validate" next[0].when`. */
   readonly where: string;
@@ -30,6 +30,7 @@ export interface ExprSite {
 
 export interface ExprWorld {
   readonly params: Readonly<Record<string, ParamSpec>>;
+  readonly vars: Readonly<Record<string, VarSpec>>;
   readonly nodes: Readonly<Record<string, NodeSpec>>;
   readonly upstream: UpstreamIndex;
 }
@@ -58,7 +59,8 @@ export function checkExpression(site: ExprSite, world: ExprWorld): CheckedExpr {
   }
   for (const u of findUnsafeMatches(program.ast)) error(u.offset, u.reason, 'write a literal pattern without nested repetition');
 
-  const readable = (id: string): boolean => (site.kind === 'when' && id === site.node) || world.upstream.isUpstream(id, site.node);
+  const readable = (id: string): boolean =>
+    site.node !== undefined && ((site.kind === 'when' && id === site.node) || world.upstream.isUpstream(id, site.node));
   const refs = findReferences(program.ast);
   for (const ref of refs) checkReference(ref, site, world, readable, types, error);
   if (diagnostics.length) return { diagnostics, types };
@@ -86,12 +88,13 @@ const worldEnvironments = new WeakMap<ExprWorld, Map<string, Environment>>();
 function environmentFor(site: ExprSite, world: ExprWorld): Environment {
   let envs = worldEnvironments.get(world);
   if (!envs) worldEnvironments.set(world, (envs = new Map()));
-  const outputs = site.kind === 'when' ? world.nodes[site.node]!.outputs : undefined;
+  const outputs = site.kind === 'when' && site.node !== undefined ? world.nodes[site.node]!.outputs : undefined;
   const key = outputs ? JSON.stringify(outputs) : '';
   let env = envs.get(key);
   if (!env) {
     const scope: ExprScope = {
       params: Object.fromEntries(Object.values(world.params).map((p) => [p.name, p.type])),
+      vars: Object.fromEntries(Object.values(world.vars).map((v) => [v.name, v.type])),
       nodes: Object.fromEntries(Object.values(world.nodes).map((n) => [n.id, { outputs: n.outputs, matrix: n.matrix !== undefined }])),
       ...(outputs && { outputs }),
     };
@@ -113,6 +116,16 @@ function checkReference(
   const at = (i: number): number => ref.offsets[Math.min(i, ref.offsets.length - 1)]!;
   if (first === undefined) return;
   switch (ref.root) {
+    case 'vars': {
+      if (site.node === undefined) {
+        error(at(0), 'a var cannot read another var', 'write its expression out, over params and run');
+        return;
+      }
+      const v = world.vars[first];
+      if (!v) error(at(1), `unknown var "${first}"`, didYouMean(first, Object.keys(world.vars)) ?? 'define it under vars:');
+      else types[`vars.${first}`] = v.type;
+      return;
+    }
     case 'params': {
       const p = world.params[first];
       if (!p) {
@@ -121,7 +134,7 @@ function checkReference(
       return;
     }
     case 'outputs': {
-      if (site.kind !== 'when') {
+      if (site.kind !== 'when' || site.node === undefined) {
         error(at(0), 'outputs.* can only be read in next[].when', `read another node's outputs as nodes.<id>.outputs.${first}`);
         return;
       }
@@ -140,6 +153,14 @@ function checkReference(
         error(at(1), `unknown field run.${first}`, didYouMean(first, runFields) ?? `run has ${runFields.join(', ')}`);
       return;
     case 'nodes': {
+      if (site.node === undefined) {
+        error(
+          at(0),
+          'vars are set when the run starts: they can read params and run, not nodes',
+          'read the node in the node params that need it',
+        );
+        return;
+      }
       const node = world.nodes[first];
       if (!node) {
         error(

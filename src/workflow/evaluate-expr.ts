@@ -12,6 +12,7 @@ import type { Expr, ExprContext, OutputType, Workflow } from './types.js';
 export function exprTypes(workflow: Workflow, node?: string): ExprTypes {
   const types: Record<string, ExprTypes[string]> = {};
   for (const p of Object.values(workflow.params)) types[`params.${p.name}`] = p.type;
+  for (const v of Object.values(workflow.vars ?? {})) types[`vars.${v.name}`] = v.type;
   for (const n of Object.values(workflow.nodes)) {
     for (const [k, t] of Object.entries(n.outputs)) types[`nodes.${n.id}.outputs.${k}`] = t;
   }
@@ -60,6 +61,7 @@ function celContext(program: ParseResult, ctx: ExprContext, typeOf: (key: string
   const ids = reads === 'all' ? Object.keys(ctx.nodes) : reads.filter((id) => Object.hasOwn(ctx.nodes, id));
   return {
     params: typed('params.', ctx.params),
+    vars: typed('vars.', ctx.vars),
     nodes: Object.fromEntries(
       ids.map((id) => [id, { status: ctx.nodes[id]!.status, outputs: typed(`nodes.${id}.outputs.`, ctx.nodes[id]!.outputs) }]),
     ),

@@ -7,6 +7,7 @@ import type { Diagnostic } from '../errors.js';
 import { UsageError, WorkflowError } from '../errors.js';
 import { buildNodes } from './build-nodes.js';
 import { buildParams } from './build-params.js';
+import { buildVars } from './build-vars.js';
 import { checkAllExpressions } from './collect-expressions.js';
 import { registerTemplateTypes, exprTypes } from './evaluate-expr.js';
 import { workflowSchema } from './schema.js';
@@ -68,6 +69,8 @@ export async function parseWorkflow(text: string, file: string, opts: LoadOption
     });
     fail();
   }
+  // Top-level `x-…` keys are the user's own (a place for YAML anchors, as in docker compose).
+  raw = Object.fromEntries(Object.entries(raw as object).filter(([k]) => !k.startsWith('x-')));
   const parsed = workflowSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     diags.push(...schemaDiagnostics(parsed.error.issues, src, raw));
@@ -75,11 +78,12 @@ export async function parseWorkflow(text: string, file: string, opts: LoadOption
   }
   const rawWf = parsed.data!;
   const params = buildParams(rawWf.params ?? {}, src, diags, dirname(abs));
+  const vars = buildVars(rawWf.vars ?? {}, src, diags);
   let nodes = buildNodes(rawWf, abs, src, diags);
   if (Object.keys(nodes).length === 0) {
     diags.push({ severity: 'error', pos: src.valuePos(['nodes']), message: 'nodes: the workflow has no nodes' });
   }
-  nodes = checkAllExpressions({ params, nodes, upstream: upstreamIndex(nodes) }, src, diags);
+  nodes = checkAllExpressions({ params, vars, nodes, upstream: upstreamIndex(nodes) }, src, diags);
   if (opts.checkNodes) diags.push(...(await opts.checkNodes(Object.values(nodes), src)));
   if (diags.some((d) => d.severity === 'error')) fail();
 
@@ -89,6 +93,7 @@ export async function parseWorkflow(text: string, file: string, opts: LoadOption
     file: abs,
     hash: createHash('sha256').update(text).digest('hex'),
     params,
+    vars,
     concurrency: rawWf.concurrency ?? 4,
     nodes,
   });

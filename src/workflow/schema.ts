@@ -88,7 +88,16 @@ export const workflowSchema = z
     name: z.string().regex(/^[a-z0-9_-]+$/),
     description: z.string().optional(),
     params: z.record(z.string(), param).optional(),
-    defaults: z.strictObject(nodeCommon).optional(),
+    vars: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Named values and ${{ }} templates over params and run, defined once and read as ${{ vars.name }}'),
+    defaults: z
+      .strictObject({
+        ...nodeCommon,
+        params: z.record(z.string(), z.unknown()).optional().describe("Params given to every node; a node's own value wins"),
+      })
+      .optional(),
     concurrency: z.int().min(1).max(1024).optional(),
     nodes: z.record(z.string(), node),
   })
@@ -103,7 +112,7 @@ export type RawRetry = z.infer<typeof retry>;
 export const knownKeys = {
   top: Object.keys(workflowSchema.shape),
   node: nodeKeys,
-  defaults: Object.keys(nodeCommon),
+  defaults: [...Object.keys(nodeCommon), 'params'],
   param: Object.keys(param.shape),
   retry: Object.keys(retry.shape),
   branch: Object.keys(branch.shape),

@@ -1,6 +1,7 @@
 // YAML text → document with source positions, and path → `file:line:col` lookups for messages.
 import {
   LineCounter,
+  isAlias,
   isMap,
   isPair,
   isScalar,
@@ -38,7 +39,14 @@ export class SourceMap {
     opts: { intAsBigInt?: boolean } = {},
   ) {
     // uniqueKeys off: duplicates are reported below with a message that names the first one.
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: false, intAsBigInt: opts.intAsBigInt });
+    // merge: YAML merge keys (`<<: *audit`), which node() and keyPos() follow to where a value was written.
+    this.doc = parseDocument(text, {
+      lineCounter: this.lines,
+      prettyErrors: false,
+      uniqueKeys: false,
+      merge: true,
+      intAsBigInt: opts.intAsBigInt,
+    });
     for (const e of this.doc.errors) {
       this.diagnostics.push({ severity: 'error', pos: this.at(e.pos[0]), message: `YAML: ${firstLine(e.message)}` });
     }
@@ -60,11 +68,32 @@ export class SourceMap {
     // What doc.getIn(path, true) finds, with a mapping's pairs looked up in an index.
     let n: unknown = this.doc.contents;
     for (const key of path) {
-      if (isMap(n)) n = this.pairByValue(n, key)?.value ?? undefined;
+      if (isAlias(n)) n = n.resolve(this.doc);
+      if (isMap(n)) n = this.lookup(n, (m) => this.pairByValue(m, key))?.value ?? undefined;
       else if (isSeq(n)) n = n.get(key, true);
       else return undefined;
     }
+    if (isAlias(n)) n = n.resolve(this.doc);
     return n && typeof n === 'object' && 'range' in n ? (n as Node) : undefined;
+  }
+
+  /**
+   * A mapping's pair by `find`, or else the pair of a mapping merged into it (`<<: *anchor` or
+   * `<<: [*a, *b]`): a merged value's position is where the anchor wrote it.
+   */
+  private lookup<P extends Pair>(map: YAMLMap, find: (m: YAMLMap) => P | undefined, depth = 0): P | undefined {
+    const own = find(map);
+    if (own || depth > 10) return own;
+    for (const item of map.items) {
+      if (!isPair(item) || !isScalar(item.key) || typeof item.key.value !== 'symbol') continue;
+      const sources = isSeq(item.value) ? item.value.items : [item.value];
+      for (const source of sources) {
+        const merged = isAlias(source) ? source.resolve(this.doc) : source;
+        const pair = isMap(merged) ? this.lookup(merged, find, depth + 1) : undefined;
+        if (pair) return pair;
+      }
+    }
+    return undefined;
   }
 
   private pairByValue(map: YAMLMap, key: string | number): Pair | undefined {
@@ -109,7 +138,7 @@ export class SourceMap {
   keyPos(path: YamlPath): SourcePos {
     const parent = this.node(path.slice(0, -1));
     const key = path[path.length - 1];
-    const pair = isMap(parent) ? this.pairByText(parent, String(key)) : undefined;
+    const pair = isMap(parent) ? this.lookup(parent, (m) => this.pairByText(m, String(key))) : undefined;
     if (pair?.key.range) return this.at(pair.key.range[0]);
     return this.valuePos(path);
   }

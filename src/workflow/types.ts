@@ -91,6 +91,8 @@ export interface NodeSpec {
    * templates, rendered by renderTemplate when the node starts.
    */
   readonly params: Readonly<Record<string, unknown>>;
+  /** Params that came from `defaults.params` (the node did not set them): their positions are there. */
+  readonly defaultedParams?: readonly string[];
   readonly outputs: Readonly<Record<string, OutputType>>;
   readonly next: readonly Branch[];
   readonly if?: Expr;
@@ -119,10 +121,22 @@ export interface Workflow {
   /** sha256 of the file's text. */
   readonly hash: string;
   readonly params: Readonly<Record<string, ParamSpec>>;
+  /** `vars:`, in file order: read as `${{ vars.name }}`, evaluated once per run over params and run. */
+  readonly vars?: Readonly<Record<string, VarSpec>>;
   /** @default 4 */
   readonly concurrency: number;
   /** In file order. */
   readonly nodes: Readonly<Record<string, NodeSpec>>;
+}
+
+/** One of `vars:`: a value, or a template over params and run. */
+export interface VarSpec {
+  readonly name: string;
+  /** As written (a template is rendered at run start). */
+  readonly value: unknown;
+  /** What expressions see it as: a whole-value template is `any`, a mixed one a string. */
+  readonly type: OutputType;
+  readonly pos: SourcePos;
 }
 
 /** What an expression can read (DESIGN.md §2). */
@@ -132,6 +146,8 @@ export interface ExprContext {
   /** The node's own outputs, inside `next`. */
   outputs?: Record<string, unknown>;
   run: { id: string; date: string; started_at: string };
+  /** `vars:`, rendered at run start. */
+  vars?: Record<string, unknown>;
   /**
    * Declared types of `params.x`, `nodes.a.outputs.b` and `outputs.c` (see exprTypes in
    * workflow/evaluate-expr.ts); without them a whole number is read as a CEL int.
