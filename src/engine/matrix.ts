@@ -1,18 +1,32 @@
 // Matrix fan-out: instances are the cartesian product of the axes, and their outputs become lists.
+import { expandMatrixCombos } from '../workflow/matrix-combos.js';
 import type { MatrixSpec } from '../workflow/types.js';
 
-/** One parameter set per instance, in key order with the last axis varying fastest. */
+/** One parameter set per instance, in matrix order (see expandMatrixCombos). */
 export function expandMatrix(spec: MatrixSpec): Record<string, unknown>[] {
-  let combos: Record<string, unknown>[] = [{}];
-  for (const [axis, values] of Object.entries(spec.axes)) {
-    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [axis]: v })));
-  }
-  return combos;
+  return expandMatrixCombos(spec);
 }
 
-/** How many instances a matrix has, without building them. */
+/** How many instances a matrix has. */
 export function matrixSize(spec: MatrixSpec): number {
-  return Object.values(spec.axes).reduce((n, values) => n * values.length, 1);
+  if (!spec.include?.length && !spec.exclude?.length) return Object.values(spec.axes).reduce((n, values) => n * values.length, 1);
+  return expandMatrix(spec).length;
+}
+
+/**
+ * A matrix node's outputs by instance, keyed by the value of its first axis
+ * (`nodes.audit.by.row_counts.status`); instances whose key repeats keep the first.
+ */
+export function matrixOutputsByKey(spec: MatrixSpec, lists: Record<string, unknown>): Record<string, Record<string, unknown>> {
+  const axis = Object.keys(spec.axes)[0];
+  const by: Record<string, Record<string, unknown>> = {};
+  if (axis === undefined) return by;
+  expandMatrix(spec).forEach((combo, i) => {
+    const key = String(combo[axis]);
+    if (key in by) return;
+    by[key] = Object.fromEntries(Object.entries(lists).map(([name, list]) => [name, Array.isArray(list) ? list[i] : undefined]));
+  });
+  return by;
 }
 
 /**

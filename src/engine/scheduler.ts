@@ -5,7 +5,7 @@ import type { NodeStatus } from '../events/run-event.js';
 import { decideBranch } from './branch.js';
 import { decideNode } from './decide-node.js';
 import { systemClock } from './executor.js';
-import { matrixSize } from './matrix.js';
+import { matrixOutputsByKey, matrixSize } from './matrix.js';
 import type { NodeResult } from './node-result.js';
 import type { RunContext } from './run-context.js';
 import { runNode } from './run-node.js';
@@ -202,7 +202,8 @@ class Scheduler {
     this.finished++;
     if (result.outputs !== undefined || !result.outside) {
       const outputs = result.status === 'succeeded' ? (result.outputs ?? {}) : {};
-      rc.ctx.nodes[id] = { outputs, status: result.status };
+      const matrix = this.plan.workflow.nodes[id]?.matrix;
+      rc.ctx.nodes[id] = { outputs, status: result.status, ...(matrix && { by: matrixOutputsByKey(matrix, outputs) }) };
     }
     if (!announce) return;
     // The first attempt's start, when known: a node queued for a slot is not yet running.

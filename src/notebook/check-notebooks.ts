@@ -2,6 +2,7 @@
 // node passes (papermill warns "unknown parameter" at run time; flow says so before running), and
 // its language can do what the node asks (env, outputs read from variables).
 import { readFile } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
 import type { Diagnostic } from '../errors.js';
 import { findTaggedCell } from './cells.js';
 import { inspectParameters } from './inspect-parameters.js';
@@ -52,6 +53,24 @@ export async function checkNotebooks(nodes: readonly NodeSpec[], src: SourceMap)
   const reads = new Map<string, Promise<Read>>();
   const diags: Diagnostic[] = [];
   for (const node of nodes) {
+    // A fan-out over notebooks: every instance's notebook must be there; the first is checked further.
+    // A templated path that could not be expanded was reported where it was written.
+    if (node.notebookAsWritten.includes('${{') && !node.instanceNotebooks) continue;
+    let missing = false;
+    for (const [i, file] of (node.instanceNotebooks ?? []).entries()) {
+      if (!reads.has(file)) reads.set(file, readNotebook(file));
+      const r = await reads.get(file)!;
+      if ('problem' in r) {
+        missing = true;
+        diags.push({
+          severity: 'error',
+          pos: src.valuePos(['nodes', node.id, 'notebook']),
+          message: `node "${node.id}" instance ${i}: notebook ${relative(dirname(node.notebook), file) || file} ${r.problem}`,
+          hint: r.hint,
+        });
+      }
+    }
+    if (missing) continue;
     if (!reads.has(node.notebook)) reads.set(node.notebook, readNotebook(node.notebook));
     const read = await reads.get(node.notebook)!;
     if ('problem' in read) {
@@ -64,7 +83,11 @@ export async function checkNotebooks(nodes: readonly NodeSpec[], src: SourceMap)
       continue;
     }
     diags.push(...languageProblems(node, read.nb, src));
-    const passed = [...Object.keys(node.params), ...Object.keys(node.matrix?.axes ?? {})];
+    // Not warned about: shared params from defaults.params (meant for the nodes that use them), and
+    // a matrix axis that names the notebook of a fan-out over notebooks.
+    const shared = new Set(node.defaultedParams ?? []);
+    const axes = Object.keys(node.matrix?.axes ?? {}).filter((a) => !node.notebookAsWritten.includes(`matrix.${a}`));
+    const passed = [...Object.keys(node.params).filter((k) => !shared.has(k)), ...axes];
     if (passed.length === 0) continue;
     const { cell, names: defined } = parameterNames(read.nb);
     if (!cell) {

@@ -1,4 +1,5 @@
 // The real Executor: runs a node's notebook on a fresh kernel of the run's Jupyter server.
+import { dirname } from 'node:path';
 import type { AttemptRequest, AttemptResult, Executor } from '../engine/executor.js';
 import type { NodeSpec } from '../workflow/types.js';
 import { executeNotebook } from '../kernel/execute-notebook.js';
@@ -38,11 +39,13 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
   return {
     async execute(req: AttemptRequest): Promise<AttemptResult> {
       const node = req.node;
-      const cwd = nodeKernelCwd(node);
+      // A fan-out over notebooks runs each instance's own notebook, in its own folder.
+      const notebook = node.instanceNotebooks?.[req.instance ?? 0] ?? node.notebook;
+      const cwd = node.cwd ?? (node.instanceNotebooks ? dirname(notebook) : nodeKernelCwd(node));
       started.add(node.id);
       const { params, secrets } = splitSecrets(req.params, opts.secrets);
       const result = await executeNotebook({
-        inputPath: node.notebook,
+        inputPath: notebook,
         outputPath: req.outputPath,
         params,
         secrets,

@@ -9,6 +9,7 @@ import type { RawNode, RawWorkflow } from './schema.js';
 import { identifierPattern } from './schema.js';
 import type { SourceMap, YamlPath } from './source-map.js';
 import type { Branch, MatrixSpec, NodeSpec } from './types.js';
+import { expandMatrixCombos } from './matrix-combos.js';
 
 const safeId = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
 // Names Windows refuses as file names, whatever the extension.
@@ -102,9 +103,11 @@ export function buildNodes(raw: RawWorkflow, file: string, src: SourceMap, diags
     const defaulted = Object.keys(defaults.params ?? {}).filter((k) => !Object.hasOwn(n.params ?? {}, k));
     const env = Object.fromEntries(Object.entries({ ...defaults.env, ...n.env }).map(([k, v]) => [k, String(v)]));
     const matrix = buildMatrix(n, at, error);
+    const instanceNotebooks = matrixNotebooks(n.notebook, matrix, [...at, 'notebook'], src, diags)?.map((f) => resolve(dir, f));
     out[id] = {
       id,
-      notebook: resolve(dir, n.notebook),
+      notebook: instanceNotebooks?.[0] ?? resolve(dir, n.notebook),
+      ...(instanceNotebooks && { instanceNotebooks }),
       notebookAsWritten: n.notebook,
       needs,
       params: { ...defaults.params, ...n.params },
@@ -127,6 +130,50 @@ export function buildNodes(raw: RawWorkflow, file: string, src: SourceMap, diags
   return out;
 }
 
+const MATRIX_REF = /\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+/**
+ * The notebook of each instance when `notebook:` names a matrix value (`${{ matrix.audit }}`),
+ * in matrix order; undefined when it names none. Anything else in it is an error: a notebook's
+ * path is known when the workflow loads.
+ */
+function matrixNotebooks(
+  notebook: string,
+  matrix: MatrixSpec | undefined,
+  path: YamlPath,
+  src: SourceMap,
+  diags: Diagnostic[],
+): string[] | undefined {
+  if (!notebook.includes('${{')) return undefined;
+  const error = (at: number, message: string, hint?: string) =>
+    diags.push({ severity: 'error', pos: src.offsetInString(path, at), message, hint });
+  const rest = notebook.replace(MATRIX_REF, '');
+  if (rest.includes('${{')) {
+    error(
+      notebook.indexOf('${{'),
+      'notebook: only ${{ matrix.<axis> }} can be used in a notebook path',
+      'the path is decided when the workflow loads',
+    );
+    return undefined;
+  }
+  if (!matrix) {
+    error(notebook.indexOf('${{'), 'notebook: ${{ matrix.… }} needs a matrix on this node', 'add `matrix:` with that axis');
+    return undefined;
+  }
+  const keys = new Set([...Object.keys(matrix.axes), ...(matrix.include ?? []).flatMap((e) => Object.keys(e))]);
+  for (const m of notebook.matchAll(MATRIX_REF)) {
+    if (!keys.has(m[1]!)) {
+      error(
+        m.index! + m[0].indexOf(m[1]!),
+        `notebook: the matrix has no "${m[1]}"`,
+        didYouMean(m[1]!, [...keys]) ?? `it has ${[...keys].join(', ')}`,
+      );
+      return undefined;
+    }
+  }
+  return expandMatrixCombos(matrix).map((combo) => notebook.replace(MATRIX_REF, (_, k: string) => String(combo[k] ?? '')));
+}
+
 function buildMatrix(
   n: RawNode,
   at: string[],
@@ -136,7 +183,19 @@ function buildMatrix(
   const axes: Record<string, readonly unknown[]> = {};
   let maxParallel: number | undefined;
   let invalid = false;
+  const lists: Partial<Record<'include' | 'exclude', Record<string, unknown>[]>> = {};
   for (const [name, values] of Object.entries(n.matrix)) {
+    if (name === 'include' || name === 'exclude') {
+      const entries = Array.isArray(values) ? values : [];
+      entries.forEach((e, i) => {
+        if (e === null || typeof e !== 'object' || Array.isArray(e)) {
+          invalid = true;
+          error([...at, 'matrix', name, i], `nodes.${at[1]}.matrix.${name}[${i}]: expected a mapping of axis names to values`);
+        }
+      });
+      lists[name] = entries as Record<string, unknown>[];
+      continue;
+    }
     if (!Array.isArray(values)) {
       if (name === 'max_parallel') maxParallel = values;
       else {
@@ -155,8 +214,27 @@ function buildMatrix(
     }
     axes[name] = values;
   }
-  if (Object.keys(axes).length === 0 && !invalid) {
+  if (Object.keys(axes).length === 0 && !lists.include?.length && !invalid) {
     error([...at, 'matrix'], `nodes.${at[1]}.matrix: has no axis`, 'give at least one, like `coef: [0.1, 0.5]`');
   }
-  return { axes, ...(maxParallel !== undefined && { maxParallel }) };
+  for (const [name, entries] of Object.entries(lists)) {
+    entries.forEach((e, i) => {
+      for (const key of Object.keys(e ?? {})) {
+        if (name === 'exclude' && !(key in axes)) {
+          error(
+            [...at, 'matrix', name, i, key],
+            `nodes.${at[1]}.matrix.exclude[${i}]: "${key}" is not an axis`,
+            didYouMean(key, Object.keys(axes)) ?? `axes: ${Object.keys(axes).join(', ')}`,
+            true,
+          );
+        }
+      }
+    });
+  }
+  return {
+    axes,
+    ...(lists.include?.length && { include: lists.include }),
+    ...(lists.exclude?.length && { exclude: lists.exclude }),
+    ...(maxParallel !== undefined && { maxParallel }),
+  };
 }

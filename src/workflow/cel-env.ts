@@ -49,11 +49,11 @@ export function checkEnvironment(scope: ExprScope): Environment {
     for (const [id, n] of Object.entries(scope.nodes)) {
       const outputs: Record<string, string> = {};
       for (const [name, t] of Object.entries(n.outputs)) outputs[name] = celType(t, n.matrix);
-      const shape = JSON.stringify(outputs);
+      const shape = JSON.stringify([outputs, n.matrix]);
       let typeName = shapes.get(shape);
       if (!typeName) {
         typeName = `flow.Node${shapes.size}`;
-        env.registerType({ name: typeName, schema: { outputs, status: 'string' } });
+        env.registerType({ name: typeName, schema: n.matrix ? { outputs, status: 'string', by: 'map' } : { outputs, status: 'string' } });
         shapes.set(shape, typeName);
       }
       nodes[id] = typeName;

@@ -179,6 +179,7 @@ function checkReference(
         return;
       }
       if (second === undefined || second === 'status') return;
+      if (second === 'by' && node.matrix) return;
       if (second !== 'outputs') {
         error(at(2), `nodes.${first} has no field "${second}"`, `use nodes.${first}.outputs.<name> or nodes.${first}.status`);
         return;

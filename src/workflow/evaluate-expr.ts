@@ -63,7 +63,14 @@ function celContext(program: ParseResult, ctx: ExprContext, typeOf: (key: string
     params: typed('params.', ctx.params),
     vars: typed('vars.', ctx.vars),
     nodes: Object.fromEntries(
-      ids.map((id) => [id, { status: ctx.nodes[id]!.status, outputs: typed(`nodes.${id}.outputs.`, ctx.nodes[id]!.outputs) }]),
+      ids.map((id) => [
+        id,
+        {
+          status: ctx.nodes[id]!.status,
+          outputs: typed(`nodes.${id}.outputs.`, ctx.nodes[id]!.outputs),
+          ...(ctx.nodes[id]!.by && { by: toCel(ctx.nodes[id]!.by) }),
+        },
+      ]),
     ),
     outputs: typed('outputs.', ctx.outputs),
     run: toCel(ctx.run),

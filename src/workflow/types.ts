@@ -75,6 +75,10 @@ export interface Branch {
 export interface MatrixSpec {
   /** Axis name → values; instances are the cartesian product in key order. */
   readonly axes: Readonly<Record<string, readonly unknown[]>>;
+  /** GitHub Actions' `include`: extra keys for the combinations they match, or combinations of their own. */
+  readonly include?: readonly Readonly<Record<string, unknown>>[];
+  /** GitHub Actions' `exclude`: combinations matching one of these are dropped. */
+  readonly exclude?: readonly Readonly<Record<string, unknown>>[];
   /** @default the run's concurrency */
   readonly maxParallel?: number;
 }
@@ -85,6 +89,8 @@ export interface NodeSpec {
   readonly notebook: string;
   /** As written in the file, for messages. */
   readonly notebookAsWritten: string;
+  /** A matrix node whose `notebook:` uses `${{ matrix.<axis> }}`: each instance's notebook, in matrix order. */
+  readonly instanceNotebooks?: readonly string[];
   readonly needs: readonly string[];
   /**
    * Parameters passed to the notebook. Values are as written: strings may hold `${{ expr }}`
@@ -142,7 +148,8 @@ export interface VarSpec {
 /** What an expression can read (DESIGN.md §2). */
 export interface ExprContext {
   params: Record<string, unknown>;
-  nodes: Record<string, { outputs: Record<string, unknown>; status: string }>;
+  /** `by`: a matrix node's instances' outputs keyed by the value of its first axis. */
+  nodes: Record<string, { outputs: Record<string, unknown>; status: string; by?: Record<string, Record<string, unknown>> }>;
   /** The node's own outputs, inside `next`. */
   outputs?: Record<string, unknown>;
   run: { id: string; date: string; started_at: string };

@@ -90,3 +90,24 @@ nodes:
     expect(wf.nodes.two!.params).toEqual({ rows: 3 });
   });
 });
+
+describe('matrix include and exclude', () => {
+  it('drop the combinations an exclude matches, extend those an include matches, and add the others', async () => {
+    const { expandMatrixCombos } = await import('../../../src/workflow/matrix-combos.js');
+    expect(
+      expandMatrixCombos({
+        axes: { os: ['linux', 'mac'], py: [3.11, 3.12] },
+        exclude: [{ os: 'mac', py: 3.11 }],
+        include: [
+          { os: 'linux', extra: true },
+          { os: 'windows', py: 3.12 },
+        ],
+      }),
+    ).toEqual([
+      { os: 'linux', py: 3.11, extra: true },
+      { os: 'linux', py: 3.12, extra: true },
+      { os: 'mac', py: 3.12 },
+      { os: 'windows', py: 3.12 },
+    ]);
+  });
+});
