@@ -1,6 +1,6 @@
 // The real Executor: runs a node's notebook on a fresh kernel of the run's Jupyter server.
 import type { AttemptRequest, AttemptResult, Executor } from '../engine/executor.js';
-import type { NodeSpec } from '../workflow/types.js';
+import { hasNotebook, type NotebookNodeSpec } from '../workflow/decision-nodes.js';
 import { executeNotebook } from '../kernel/execute-notebook.js';
 import type { JupyterServer } from '../kernel/jupyter-server.js';
 import { KernelPool } from '../kernel/kernel-pool.js';
@@ -28,7 +28,7 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
   const started = new Set<string>();
   const kernelNames = new Map<string, Promise<string>>();
 
-  const kernelNameOf = (node: NodeSpec): Promise<string> => {
+  const kernelNameOf = (node: NotebookNodeSpec): Promise<string> => {
     if (node.kernel) return Promise.resolve(node.kernel);
     let name = kernelNames.get(node.notebook);
     if (!name) kernelNames.set(node.notebook, (name = nodeKernelName(node)));
@@ -38,6 +38,8 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
   return {
     async execute(req: AttemptRequest): Promise<AttemptResult> {
       const node = req.node;
+      // The engine decides a decision node itself (engine/run-node.ts): it never reaches a kernel.
+      if (!hasNotebook(node)) throw new Error(`node "${node.id}" is a decision node: it has no notebook to execute`);
       const cwd = nodeKernelCwd(node);
       started.add(node.id);
       const { params, secrets } = splitSecrets(req.params, opts.secrets);
@@ -63,7 +65,10 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
       return { ok: false, error: result.error, cancelled: result.cancelled };
     },
     prepare(nodes) {
-      for (const node of nodes.filter((n) => !started.has(n.id)).slice(0, WARM_CANDIDATES)) {
+      for (const node of nodes
+        .filter(hasNotebook)
+        .filter((n) => !started.has(n.id))
+        .slice(0, WARM_CANDIDATES)) {
         void kernelNameOf(node).then((name) => {
           if (!started.has(node.id)) pool.prewarm(name, nodeKernelCwd(node), node.id);
         });

@@ -5,6 +5,7 @@ import type { Diagnostic } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { parseDuration } from './duration.js';
 import { buildRetry } from './build-retry.js';
+import { checkDecisionNode } from './decision-nodes.js';
 import type { RawNode, RawWorkflow } from './schema.js';
 import { identifierPattern } from './schema.js';
 import type { SourceMap, YamlPath } from './source-map.js';
@@ -38,6 +39,7 @@ export function buildNodes(raw: RawWorkflow, file: string, src: SourceMap, diags
     const at = ['nodes', id];
     const reason = unsafeIdReason(id);
     if (reason) error(at, `node id "${id}" is not safe as a file name: ${reason}`, 'rename the node', true);
+    diags.push(...checkDecisionNode(id, n, src));
 
     const needs = typeof n.needs === 'string' ? [n.needs] : [...new Set(n.needs ?? [])];
     const needsPath = (i: number): YamlPath => (typeof n.needs === 'string' ? [...at, 'needs'] : [...at, 'needs', i]);
@@ -103,8 +105,7 @@ export function buildNodes(raw: RawWorkflow, file: string, src: SourceMap, diags
     const matrix = buildMatrix(n, at, error);
     out[id] = {
       id,
-      notebook: resolve(dir, n.notebook),
-      notebookAsWritten: n.notebook,
+      ...(n.notebook !== undefined && { notebook: resolve(dir, n.notebook), notebookAsWritten: n.notebook }),
       needs,
       params: n.params ?? {},
       outputs: n.outputs ?? {},

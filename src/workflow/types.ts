@@ -81,10 +81,13 @@ export interface MatrixSpec {
 
 export interface NodeSpec {
   readonly id: string;
-  /** Absolute path of the input notebook. */
-  readonly notebook: string;
-  /** As written in the file, for messages. */
-  readonly notebookAsWritten: string;
+  /**
+   * Absolute path of the input notebook. Absent for a decision node, which runs no notebook and
+   * decides its `next` from upstream outputs alone (see isDecisionNode in decision-nodes.ts).
+   */
+  readonly notebook?: string;
+  /** As written in the file, for messages; absent for a decision node. */
+  readonly notebookAsWritten?: string;
   readonly needs: readonly string[];
   /**
    * Parameters passed to the notebook. Values are as written: strings may hold `${{ expr }}`
