@@ -19,7 +19,7 @@ export function formatDryRun(plan: Plan, nodes: PlannedNode[], view: DryRunView)
   const params = Object.entries(view.params).map(([k, v]) => `${k}=${show(v)}`);
   lines.push(`params: ${params.join(' ') || '-'}`, '');
   for (const n of shown) {
-    lines.push(`${n.node}  ${n.notebook}`);
+    lines.push(`${n.node}  ${n.notebook ?? 'decision node (no notebook)'}`);
     if (n.needs.length > 0) lines.push(`  needs: ${n.needs.join(', ')}`);
     const choosers = plan.branchParents[n.node] ?? [];
     if (choosers.length > 0) {

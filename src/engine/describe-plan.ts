@@ -7,7 +7,8 @@ import type { ExpressionFunctions } from './run-options.js';
 
 export interface PlannedNode {
   node: string;
-  notebook: string;
+  /** As written; absent for a decision node. */
+  notebook?: string;
   /** Each param rendered when it reads only params and run facts, else its template text. */
   params: Record<string, unknown>;
   /** Names of params still shown as template text (they read upstream outputs). */

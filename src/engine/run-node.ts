@@ -1,5 +1,6 @@
 // Runs a node that was decided to run: render its params, execute (fanned out for a matrix),
-// then decide its branch from its outputs.
+// then decide its branch from its outputs. A decision node executes nothing: only its branch.
+import { isDecisionNode } from '../workflow/decision-nodes.js';
 import type { NodeSpec } from '../workflow/types.js';
 import { decideBranch, noBranchAfterFailure } from './branch.js';
 import { expressionError } from './decide-node.js';
@@ -17,8 +18,22 @@ export async function runNode(rc: RunContext, node: NodeSpec): Promise<NodeResul
   } catch (err) {
     return withBranch(rc, node, { status: 'failed', error: expressionError('params', err), attempts: 0 });
   }
-  const outcome = node.matrix ? await runMatrix(rc, node, params) : await runAttempts(rc, node, params);
+  const outcome = isDecisionNode(node)
+    ? startDecision(rc, node, params)
+    : node.matrix
+      ? await runMatrix(rc, node, params)
+      : await runAttempts(rc, node, params);
   return withBranch(rc, node, outcome);
+}
+
+/**
+ * A decision node starts and ends like a one-attempt node (node_started, then node_finished with
+ * `attempts: 1`, the one evaluation of its `next`), but takes no run slot and calls no executor:
+ * withBranch decides its branch from upstream outputs, or fails it when a `when` cannot be evaluated.
+ */
+function startDecision(rc: RunContext, node: NodeSpec, params: Record<string, unknown>): AttemptsOutcome {
+  rc.emit({ type: 'node_started', node: node.id, attempt: 1, maxAttempts: 1, params });
+  return { status: 'succeeded', attempts: 1, startedAt: rc.clock.now() };
 }
 
 function withBranch(rc: RunContext, node: NodeSpec, outcome: AttemptsOutcome): NodeResult {
@@ -31,7 +46,8 @@ function withBranch(rc: RunContext, node: NodeSpec, outcome: AttemptsOutcome): N
   try {
     result.branch = decideBranch(node, outcome.outputs ?? {}, rc.ctx, rc.opts.expressions);
   } catch (err) {
-    // The notebook ran but the branch cannot be decided: nothing downstream can be chosen.
+    // The notebook ran (or, in a decision node, nothing did) but the branch cannot be decided:
+    // nothing downstream can be chosen.
     return withBranch(rc, node, { ...outcome, status: 'failed', error: expressionError('next', err) });
   }
   rc.emit({ type: 'branch_decided', node: node.id, ...result.branch });

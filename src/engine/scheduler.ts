@@ -14,6 +14,7 @@ import { Semaphore } from './semaphore.js';
 import { selectNodes } from './selection.js';
 import { summarizeRun } from './summarize.js';
 import { createExprContext, workflowVars } from './expr-context.js';
+import { isDecisionNode } from '../workflow/decision-nodes.js';
 
 /**
  * Runs `plan` to the end and resolves with the summary; it rejects only on a bug or a usage
@@ -74,6 +75,7 @@ class Scheduler {
       nodes: this.participants.map((id) => {
         const n = plan.workflow.nodes[id];
         const fansOut = n.matrix && !opts.reuse?.[id];
+        if (isDecisionNode(n)) return { id, decision: true as const };
         return { id, notebook: n.notebookAsWritten, instances: fansOut ? matrixSize(n.matrix!) : undefined };
       }),
     });

@@ -75,7 +75,8 @@ export type RunEvent =
       workflowFile: string;
       runDir: string;
       params: Record<string, unknown>;
-      nodes: { id: string; notebook: string; instances?: number }[];
+      /** A decision node (`decision: true`) has no `notebook`: it runs none. */
+      nodes: { id: string; notebook?: string; decision?: true; instances?: number }[];
       resumedFrom?: string;
     })
   | (NodeBase & { type: 'node_queued' })
@@ -83,7 +84,8 @@ export type RunEvent =
       type: 'node_started';
       attempt: number;
       maxAttempts: number;
-      notebookPath: string;
+      /** Absent for a decision node, which writes no notebook. */
+      notebookPath?: string;
       params: Record<string, unknown>;
     })
   | (NodeBase & { type: 'cell_started'; attempt: number; cell: number; total: number })

@@ -5,13 +5,17 @@ export interface AttemptRecord {
   attempt: number;
   startedAt: string;
   finishedAt?: string;
-  notebookPath: string;
+  /** Absent for a decision node. */
+  notebookPath?: string;
   error?: NodeError;
 }
 
 export interface NodeState {
   id: string;
-  notebook: string;
+  /** As written; absent for a decision node. */
+  notebook?: string;
+  /** A decision node: its `next` is decided from upstream outputs, with no notebook run. */
+  decision?: true;
   status: NodeStatus;
   attempts: AttemptRecord[];
   maxAttempts?: number;
@@ -76,8 +80,8 @@ export function initialRunState(): RunState {
   };
 }
 
-function newNode(id: string, notebook: string): NodeState {
-  return { id, notebook, status: 'pending', attempts: [], lastOutput: [] };
+function newNode(id: string, notebook: string | undefined): NodeState {
+  return { id, ...(notebook !== undefined && { notebook }), status: 'pending', attempts: [], lastOutput: [] };
 }
 
 /** Returns a new state; never mutates its input (the UI relies on identity changes). */
@@ -101,6 +105,7 @@ function reduce(state: RunState, ev: RunEvent, inPlace: boolean): RunState {
       const nodes: Record<string, NodeState> = {};
       for (const n of ev.nodes) {
         const node = newNode(n.id, n.notebook);
+        if (n.decision) node.decision = true;
         if (n.instances !== undefined) {
           node.instances = Array.from({ length: n.instances }, () => newNode(n.id, n.notebook));
         }

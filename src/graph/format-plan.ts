@@ -2,6 +2,7 @@
 import type { EdgeLabel } from './build-plan.js';
 import { workflowGraph } from './build-plan.js';
 import type { Plan } from './types.js';
+import { isDecisionNode } from '../workflow/decision-nodes.js';
 
 export type PlanFormat = 'ascii' | 'mermaid' | 'dot';
 export const planFormats: readonly PlanFormat[] = ['ascii', 'mermaid', 'dot'];
@@ -43,6 +44,7 @@ function formatAscii(plan: Plan): string {
       return b ? `${u} (${b})` : u;
     });
     const extras = [
+      ...(isDecisionNode(n) ? ['decision'] : []),
       ...(n.runIf !== 'none_failed_min_one_success' ? [`run_if: ${n.runIf}`] : []),
       ...(n.if ? [`if: ${n.if.source}`] : []),
       ...(n.matrix ? [`matrix: ${Object.keys(n.matrix.axes).join(' × ')}`] : []),
@@ -59,7 +61,11 @@ function formatMermaid(plan: Plan): string {
   const key = new Map(plan.order.map((id, i) => [id, `n${i}`]));
   const text = (s: string): string => `"${s.replaceAll('"', '#quot;')}"`;
   const lines = ['flowchart TD'];
-  for (const id of plan.order) lines.push(`  ${key.get(id)}[${text(id)}]`);
+  // A decision node is a rhombus: `{"label"}`.
+  for (const id of plan.order) {
+    const shape = isDecisionNode(plan.workflow.nodes[id]!) ? ['{', '}'] : ['[', ']'];
+    lines.push(`  ${key.get(id)}${shape[0]}${text(id)}${shape[1]}`);
+  }
   for (const e of edges(plan)) {
     const b = branchText(e.label);
     lines.push(`  ${key.get(e.from)} ${b ? `-.->|${text(b)}|` : '-->'} ${key.get(e.to)}`);
@@ -70,7 +76,7 @@ function formatMermaid(plan: Plan): string {
 function formatDot(plan: Plan): string {
   const q = (s: string): string => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
   const lines = [`digraph ${q(plan.workflow.name)} {`, '  rankdir=TB;', '  node [shape=box];'];
-  for (const id of plan.order) lines.push(`  ${q(id)};`);
+  for (const id of plan.order) lines.push(`  ${q(id)}${isDecisionNode(plan.workflow.nodes[id]!) ? ' [shape=diamond]' : ''};`);
   for (const e of edges(plan)) {
     const b = branchText(e.label);
     lines.push(`  ${q(e.from)} -> ${q(e.to)}${b ? ` [label=${q(b)}, style=dashed]` : ''};`);

@@ -1,10 +1,10 @@
 // Which kernel a node's notebook runs on, and where: what a kernel start is asked for.
 import { dirname } from 'node:path';
 import { notebookKernel, readNotebook } from '../notebook/read-notebook.js';
-import type { NodeSpec } from '../workflow/types.js';
+import type { NotebookNodeSpec } from '../workflow/decision-nodes.js';
 
 /** The kernel a node will ask for: its own `kernel`, else its notebook's kernelspec (as executeNotebook decides). */
-export function nodeKernelName(node: NodeSpec): Promise<string> {
+export function nodeKernelName(node: NotebookNodeSpec): Promise<string> {
   if (node.kernel) return Promise.resolve(node.kernel);
   return readNotebook(node.notebook).then(
     (nb) => notebookKernel(nb).name ?? 'python3',
@@ -13,6 +13,6 @@ export function nodeKernelName(node: NodeSpec): Promise<string> {
 }
 
 /** The folder a node's kernel runs in. */
-export function nodeKernelCwd(node: NodeSpec): string {
+export function nodeKernelCwd(node: NotebookNodeSpec): string {
   return node.cwd ?? dirname(node.notebook);
 }

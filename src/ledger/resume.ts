@@ -32,8 +32,9 @@ export async function checkResumeCompatible(previous: RunRecord, workflow: Workf
 
 async function nodeChanges(before: NodeSnapshot, now: Workflow['nodes'][string]): Promise<string[]> {
   const changes: string[] = [];
-  if (before.notebook !== now.notebook) changes.push(`notebook changed from ${before.notebookAsWritten} to ${now.notebookAsWritten}`);
-  else if (before.notebookHash !== undefined && before.notebookHash !== (await hashFile(now.notebook))) {
+  const written = (n: { notebookAsWritten?: string }): string => n.notebookAsWritten ?? 'none (a decision node)';
+  if (before.notebook !== now.notebook) changes.push(`notebook changed from ${written(before)} to ${written(now)}`);
+  else if (now.notebook && before.notebookHash !== undefined && before.notebookHash !== (await hashFile(now.notebook))) {
     changes.push(`notebook ${now.notebookAsWritten} changed`);
   }
   if (!sameJson(before.params, now.params)) changes.push('params changed');

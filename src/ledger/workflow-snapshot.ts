@@ -4,9 +4,9 @@ import { readFile } from 'node:fs/promises';
 import type { RunIf, Workflow } from '../workflow/types.js';
 
 export interface NodeSnapshot {
-  /** Absolute path of the input notebook. */
-  notebook: string;
-  notebookAsWritten: string;
+  /** Absolute path of the input notebook; absent for a decision node. */
+  notebook?: string;
+  notebookAsWritten?: string;
   /** sha256 of the input notebook's bytes; absent when it could not be read. */
   notebookHash?: string;
   needs: string[];
@@ -34,7 +34,7 @@ export async function snapshotWorkflow(workflow: Workflow): Promise<WorkflowSnap
         {
           notebook: n.notebook,
           notebookAsWritten: n.notebookAsWritten,
-          notebookHash: await hashFile(n.notebook),
+          notebookHash: n.notebook === undefined ? undefined : await hashFile(n.notebook),
           needs: [...n.needs],
           next: n.next.map((b) => (b.when ? { when: b.when.source, goto: b.goto } : { goto: b.goto })),
           params: { ...n.params },

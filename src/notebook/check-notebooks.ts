@@ -10,6 +10,7 @@ import { notebookKernel } from './read-notebook.js';
 import { checkKernelRequests } from './translators/capabilities.js';
 import type { Notebook } from './types.js';
 import type { SourceMap } from '../workflow/source-map.js';
+import { hasNotebook, type NotebookNodeSpec } from '../workflow/decision-nodes.js';
 import type { NodeSpec } from '../workflow/types.js';
 
 /**
@@ -48,11 +49,11 @@ async function readNotebook(path: string): Promise<Read> {
   return { nb: o as Notebook };
 }
 
-/** Errors for missing or broken notebooks; warnings for params the notebook does not define. */
+/** Errors for missing or broken notebooks; warnings for params the notebook does not define. Decision nodes have none to check. */
 export async function checkNotebooks(nodes: readonly NodeSpec[], src: SourceMap): Promise<Diagnostic[]> {
   const reads = new Map<string, Promise<Read>>();
   const diags: Diagnostic[] = [];
-  for (const node of nodes) {
+  for (const node of nodes.filter(hasNotebook)) {
     // A fan-out over notebooks: every instance's notebook must be there; the first is checked further.
     // A templated path that could not be expanded was reported where it was written.
     if (node.notebookAsWritten.includes('${{') && !node.instanceNotebooks) continue;
@@ -115,7 +116,7 @@ export async function checkNotebooks(nodes: readonly NodeSpec[], src: SourceMap)
 }
 
 /** A node's `env:` and declared outputs its kernel's language cannot serve (see checkKernelRequests). */
-function languageProblems(node: NodeSpec, nb: Notebook, src: SourceMap): Diagnostic[] {
+function languageProblems(node: NotebookNodeSpec, nb: Notebook, src: SourceMap): Diagnostic[] {
   const kernel = notebookKernel(nb);
   const problems = checkKernelRequests({
     language: kernel.language,

@@ -38,7 +38,7 @@ export function formatRun(run: RunRecord): string {
 export function formatNode(n: NodeState, width: number): string[] {
   const attempts = n.attempts.length > 1 ? `  ${n.attempts.length} attempts` : '';
   const took = n.durationMs ? `  ${formatElapsed(n.durationMs)}` : '';
-  const flags = [n.reused ? 'reused' : '', n.continueOnError ? 'continue_on_error' : ''].filter(Boolean);
+  const flags = [n.decision ? 'decision node' : '', n.reused ? 'reused' : '', n.continueOnError ? 'continue_on_error' : ''].filter(Boolean);
   const lines = [`${n.id.padEnd(width)}  ${n.status}${took}${attempts}${flags.length ? `  (${flags.join(', ')})` : ''}`];
   const pad = ' '.repeat(width + 2);
   if (n.skip) lines.push(`${pad}why: ${describeSkip(n.skip)}`);
@@ -46,7 +46,9 @@ export function formatNode(n: NodeState, width: number): string[] {
   if (n.outputs && Object.keys(n.outputs).length > 0) lines.push(...formatFields(`${pad}outputs: `, ', ', n.outputs));
   if (n.error) lines.push(`${pad}error: ${describeError(n.error)}`);
   for (const a of n.attempts.slice(0, -1)) {
-    lines.push(`${pad}attempt ${a.attempt}: ${a.error ? describeError(a.error) : 'no error recorded'}  ${a.notebookPath}`);
+    lines.push(
+      `${pad}attempt ${a.attempt}: ${a.error ? describeError(a.error) : 'no error recorded'}${a.notebookPath ? `  ${a.notebookPath}` : ''}`,
+    );
   }
   if (n.notebookPath) lines.push(`${pad}notebook: ${n.notebookPath}`);
   for (const [i, inst] of (n.instances ?? []).entries()) {

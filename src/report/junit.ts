@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { RunEvent } from '../events/run-event.js';
 import { initialRunState, reduceRunStateInPlace, type NodeState, type RunState } from '../events/run-state.js';
-import { describeError, describeSkip, formatValue } from './format.js';
+import { describeBranch, describeError, describeSkip, formatValue } from './format.js';
 import type { Reporter } from './reporter.js';
 import { escapeXmlAttr as attr, escapeXmlText as text } from './xml.js';
 
@@ -35,6 +35,8 @@ function testCase(name: string, n: NodeState): TestCase {
   });
   switch (n.status) {
     case 'succeeded':
+      // A decision node's result is its choice: said in the testcase's output, operands included.
+      if (n.decision && n.branch) return tc('passed', `<system-out>${text(describeBranch({ by: n.id, ...n.branch }))}</system-out>`);
       return tc('passed', '');
     case 'failed': {
       const e = n.error;

@@ -1,7 +1,7 @@
 // The real Executor: runs a node's notebook on a fresh kernel of the run's Jupyter server.
 import { dirname } from 'node:path';
 import type { AttemptRequest, AttemptResult, Executor } from '../engine/executor.js';
-import type { NodeSpec } from '../workflow/types.js';
+import { hasNotebook, type NotebookNodeSpec } from '../workflow/decision-nodes.js';
 import { executeNotebook } from '../kernel/execute-notebook.js';
 import type { JupyterServer } from '../kernel/jupyter-server.js';
 import { KernelPool } from '../kernel/kernel-pool.js';
@@ -29,7 +29,7 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
   const started = new Set<string>();
   const kernelNames = new Map<string, Promise<string>>();
 
-  const kernelNameOf = (node: NodeSpec): Promise<string> => {
+  const kernelNameOf = (node: NotebookNodeSpec): Promise<string> => {
     if (node.kernel) return Promise.resolve(node.kernel);
     let name = kernelNames.get(node.notebook);
     if (!name) kernelNames.set(node.notebook, (name = nodeKernelName(node)));
@@ -39,6 +39,8 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
   return {
     async execute(req: AttemptRequest): Promise<AttemptResult> {
       const node = req.node;
+      // The engine decides a decision node itself (engine/run-node.ts): it never reaches a kernel.
+      if (!hasNotebook(node)) throw new Error(`node "${node.id}" is a decision node: it has no notebook to execute`);
       // A fan-out over notebooks runs each instance's own notebook, in its own folder.
       const notebook = node.instanceNotebooks?.[req.instance ?? 0] ?? node.notebook;
       const cwd = node.cwd ?? (node.instanceNotebooks ? dirname(notebook) : nodeKernelCwd(node));
@@ -66,7 +68,10 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
       return { ok: false, error: result.error, cancelled: result.cancelled };
     },
     prepare(nodes) {
-      for (const node of nodes.filter((n) => !started.has(n.id)).slice(0, WARM_CANDIDATES)) {
+      for (const node of nodes
+        .filter(hasNotebook)
+        .filter((n) => !started.has(n.id))
+        .slice(0, WARM_CANDIDATES)) {
         void kernelNameOf(node).then((name) => {
           if (!started.has(node.id)) pool.prewarm(name, nodeKernelCwd(node), node.id);
         });

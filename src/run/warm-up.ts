@@ -25,7 +25,7 @@ import type { ReusedNode } from '../engine/run-options.js';
 import type { Plan } from '../graph/types.js';
 import type { KernelPoolOptions } from '../kernel/kernel-pool.js';
 import { nodeKernelCwd, nodeKernelName } from '../kernel/node-kernel.js';
-import type { NodeSpec } from '../workflow/types.js';
+import { hasNotebook, type NotebookNodeSpec } from '../workflow/decision-nodes.js';
 
 /** No kernel starts ahead of its node while the machine has less free memory than this. */
 export const MEMORY_FLOOR = 512 * 2 ** 20;
@@ -48,12 +48,13 @@ export interface FirstNodesOptions {
   reuse?: Record<string, ReusedNode>;
 }
 
-/** Nodes that wait for nothing: their kernels can start before the run does. */
-export function firstNodes(plan: Plan, o: FirstNodesOptions): NodeSpec[] {
+/** Nodes that wait for nothing: their kernels can start before the run does (a decision node has none). */
+export function firstNodes(plan: Plan, o: FirstNodesOptions): NotebookNodeSpec[] {
   const selected = o.only ? new Set(o.only) : undefined;
   return plan.order
     .filter((id) => (plan.upstream[id] ?? []).length === 0 && !o.reuse?.[id] && (!selected || selected.has(id)))
-    .map((id) => plan.workflow.nodes[id]!);
+    .map((id) => plan.workflow.nodes[id]!)
+    .filter(hasNotebook);
 }
 
 /** Prelaunch (1 above) for a run: the first nodes' kernels, when they fit. */

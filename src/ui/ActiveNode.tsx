@@ -79,7 +79,7 @@ export function ActiveNode(props: ActiveNodeProps) {
       </Text>
     );
   } else {
-    progress = <Text dimColor>starting kernel</Text>;
+    progress = <Text dimColor>{node.decision ? 'deciding' : 'starting kernel'}</Text>;
   }
   return (
     <Box flexDirection="column">

@@ -5,6 +5,7 @@ import type { Diagnostic } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { parseDuration } from './duration.js';
 import { buildRetry } from './build-retry.js';
+import { checkDecisionNode } from './decision-nodes.js';
 import type { RawNode, RawWorkflow } from './schema.js';
 import { identifierPattern } from './schema.js';
 import type { SourceMap, YamlPath } from './source-map.js';
@@ -39,6 +40,7 @@ export function buildNodes(raw: RawWorkflow, file: string, src: SourceMap, diags
     const at = ['nodes', id];
     const reason = unsafeIdReason(id);
     if (reason) error(at, `node id "${id}" is not safe as a file name: ${reason}`, 'rename the node', true);
+    diags.push(...checkDecisionNode(id, n, src));
 
     const needs = typeof n.needs === 'string' ? [n.needs] : [...new Set(n.needs ?? [])];
     const needsPath = (i: number): YamlPath => (typeof n.needs === 'string' ? [...at, 'needs'] : [...at, 'needs', i]);
@@ -103,12 +105,16 @@ export function buildNodes(raw: RawWorkflow, file: string, src: SourceMap, diags
     const defaulted = Object.keys(defaults.params ?? {}).filter((k) => !Object.hasOwn(n.params ?? {}, k));
     const env = Object.fromEntries(Object.entries({ ...defaults.env, ...n.env }).map(([k, v]) => [k, String(v)]));
     const matrix = buildMatrix(n, at, error);
-    const instanceNotebooks = matrixNotebooks(n.notebook, matrix, [...at, 'notebook'], src, diags)?.map((f) => resolve(dir, f));
+    const instanceNotebooks = (
+      n.notebook === undefined ? undefined : matrixNotebooks(n.notebook, matrix, [...at, 'notebook'], src, diags)
+    )?.map((f) => resolve(dir, f));
     out[id] = {
       id,
-      notebook: instanceNotebooks?.[0] ?? resolve(dir, n.notebook),
+      ...(n.notebook !== undefined && {
+        notebook: instanceNotebooks?.[0] ?? resolve(dir, n.notebook),
+        notebookAsWritten: n.notebook,
+      }),
       ...(instanceNotebooks && { instanceNotebooks }),
-      notebookAsWritten: n.notebook,
       needs,
       params: { ...defaults.params, ...n.params },
       ...(defaulted.length > 0 && { defaultedParams: defaulted }),

@@ -6,6 +6,7 @@ import { checkEnvironment, maxExpressionLength, type ExprScope } from './cel-env
 import type { ExprTypes } from './cel-values.js';
 import { didYouMean } from './did-you-mean.js';
 import { findReferences, findUnsafeMatches, type Reference } from './expr-references.js';
+import { isDecisionNode } from './decision-nodes.js';
 import type { NodeSpec, OutputType, ParamSpec, VarSpec } from './types.js';
 import type { UpstreamIndex } from './upstream.js';
 
@@ -138,6 +139,10 @@ function checkReference(
         error(at(0), 'outputs.* can only be read in next[].when', `read another node's outputs as nodes.<id>.outputs.${first}`);
         return;
       }
+      if (isDecisionNode(world.nodes[site.node]!)) {
+        error(at(0), 'a decision node runs no notebook, so it has no outputs.*', upstreamOutputHint(first, site.node, world));
+        return;
+      }
       const t = world.nodes[site.node]!.outputs[first];
       if (!t) {
         error(
@@ -195,4 +200,13 @@ function checkReference(
       } else types[`nodes.${first}.outputs.${third}`] = t;
     }
   }
+}
+
+/** `read it from upstream as nodes.audit.outputs.status`: the upstream nodes that declare the output. */
+function upstreamOutputHint(name: string, node: string, world: ExprWorld): string {
+  const declaring = Object.values(world.nodes)
+    .filter((n) => Object.hasOwn(n.outputs, name) && world.upstream.isUpstream(n.id, node))
+    .map((n) => `nodes.${n.id}.outputs.${name}`);
+  if (declaring.length === 0) return `read an upstream node's outputs as nodes.<id>.outputs.${name}`;
+  return `read it from upstream as ${declaring.join(' or ')}`;
 }

@@ -51,7 +51,10 @@ const param = z
   .describe('A run parameter; -p name=value and -f params.yml override its default');
 
 const branch = z.strictObject({
-  when: z.string().optional().describe('A CEL condition over outputs.*; no `when` means otherwise'),
+  when: z
+    .string()
+    .optional()
+    .describe('A CEL condition over outputs.* (in a decision node: nodes.<id>.outputs.*); no `when` means otherwise'),
   goto: z.string().describe('The node to run next'),
 });
 
@@ -68,7 +71,11 @@ const nodeCommon = {
 export const nodeKeys = ['notebook', 'needs', 'params', 'outputs', 'next', 'if', 'run_if', 'matrix', ...Object.keys(nodeCommon)];
 
 const node = z.strictObject({
-  notebook: z.string().min(1).describe('Path of the notebook, relative to the workflow file'),
+  notebook: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Path of the notebook, relative to the workflow file; without one, a decision node: `next` decides from upstream outputs'),
   needs: stringList.optional(),
   params: z.record(z.string(), z.unknown()).optional().describe('Values may hold ${{ expr }} templates'),
   outputs: z.record(z.string(), z.enum(outputTypes)).optional(),

@@ -85,10 +85,13 @@ export interface MatrixSpec {
 
 export interface NodeSpec {
   readonly id: string;
-  /** Absolute path of the input notebook. */
-  readonly notebook: string;
-  /** As written in the file, for messages. */
-  readonly notebookAsWritten: string;
+  /**
+   * Absolute path of the input notebook. Absent for a decision node, which runs no notebook and
+   * decides its `next` from upstream outputs alone (see isDecisionNode in decision-nodes.ts).
+   */
+  readonly notebook?: string;
+  /** As written in the file, for messages; absent for a decision node. */
+  readonly notebookAsWritten?: string;
   /** A matrix node whose `notebook:` uses `${{ matrix.<axis> }}`: each instance's notebook, in matrix order. */
   readonly instanceNotebooks?: readonly string[];
   readonly needs: readonly string[];

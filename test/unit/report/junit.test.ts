@@ -153,3 +153,38 @@ describe('junit reporter', () => {
     }
   });
 });
+
+describe('a decision node', () => {
+  it('is a passing testcase whose output is its choice, operands included', () => {
+    const at = '2026-11-26T09:30:00.000Z';
+    const xml = renderJunit(
+      fold([
+        {
+          type: 'run_started',
+          at,
+          runId: 'r1',
+          workflow: 'wf',
+          workflowFile: 'wf.yml',
+          runDir: 'runs/r1',
+          params: {},
+          nodes: [{ id: 'gate', decision: true }],
+        },
+        { type: 'node_started', at, node: 'gate', attempt: 1, maxAttempts: 1, params: {} },
+        {
+          type: 'branch_decided',
+          at,
+          node: 'gate',
+          chose: 'publish',
+          because: 'nodes.a.outputs.n > 0',
+          operands: { 'nodes.a.outputs.n': 3 },
+          rejected: [],
+        },
+        { type: 'node_finished', at, node: 'gate', status: 'succeeded', attempts: 1, durationMs: 1 },
+      ]),
+    );
+    expect(xml).toContain('tests="1" failures="0" errors="0" skipped="0"');
+    expect(xml).toContain(
+      '<testcase name="gate" classname="wf" time="0.001">\n      <system-out>gate chose publish because nodes.a.outputs.n &gt; 0 was true (nodes.a.outputs.n=3)</system-out>\n    </testcase>',
+    );
+  });
+});

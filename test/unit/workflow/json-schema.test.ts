@@ -7,7 +7,8 @@ test('the JSON Schema describes nodes strictly, so that editors flag unknown key
   expect(s.required).toEqual(['name', 'nodes']);
   expect(s.additionalProperties).toBe(false);
   const node = s.properties.nodes.additionalProperties;
-  expect(node.required).toEqual(['notebook']);
+  // No key is required: a decision node has `next` and no `notebook` (checked at load, with line:col).
+  expect(node.required ?? []).toEqual([]);
   expect(node.additionalProperties).toBe(false);
   expect(Object.keys(node.properties)).toEqual(
     expect.arrayContaining(['notebook', 'needs', 'params', 'outputs', 'next', 'if', 'run_if', 'retry', 'matrix', 'continue_on_error']),
