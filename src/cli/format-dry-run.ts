@@ -1,4 +1,5 @@
 // --dry-run: the plan and what each node would be given, as text.
+import { basename } from 'node:path';
 import type { PlannedNode } from '../engine/describe-plan.js';
 import type { Plan } from '../graph/types.js';
 
@@ -36,9 +37,12 @@ export function formatDryRun(plan: Plan, nodes: PlannedNode[], view: DryRunView)
     if (n.matrix) {
       const cap = wf.nodes[n.node].matrix?.maxParallel;
       lines.push(`  matrix: ${n.matrix.length} instances${cap ? `, ${cap} at a time` : ''}`);
+      const notebooks = wf.nodes[n.node].instanceNotebooks;
       n.matrix.forEach((combo, i) => {
         const values = Object.entries(combo).map(([k, v]) => `${k} = ${show(v)}`);
-        lines.push(`    [${i}] ${values.join(', ')}`);
+        // A fan-out over notebooks: each instance's own notebook, as it was resolved.
+        const notebook = notebooks?.[i] ? `  → ${basename(notebooks[i])}` : '';
+        lines.push(`    [${i}] ${values.join(', ')}${notebook}`);
       });
     }
     for (const b of n.next) lines.push(`  next: ${b.when ? `when ${b.when} → ` : 'otherwise → '}${b.goto}`);

@@ -102,7 +102,9 @@ export function buildNodes(raw: RawWorkflow, file: string, src: SourceMap, diags
     const cellTimeout = n.cell_timeout ?? defaults.cell_timeout;
     const cwd = n.cwd ?? defaults.cwd;
     const kernel = n.kernel ?? defaults.kernel;
-    const defaulted = Object.keys(defaults.params ?? {}).filter((k) => !Object.hasOwn(n.params ?? {}, k));
+    // A decision node runs no notebook: shared params are for notebooks.
+    const shared = n.notebook === undefined ? {} : (defaults.params ?? {});
+    const defaulted = Object.keys(shared).filter((k) => !Object.hasOwn(n.params ?? {}, k));
     const env = Object.fromEntries(Object.entries({ ...defaults.env, ...n.env }).map(([k, v]) => [k, String(v)]));
     const matrix = buildMatrix(n, at, error);
     const instanceNotebooks = (
@@ -116,7 +118,7 @@ export function buildNodes(raw: RawWorkflow, file: string, src: SourceMap, diags
       }),
       ...(instanceNotebooks && { instanceNotebooks }),
       needs,
-      params: { ...defaults.params, ...n.params },
+      params: { ...shared, ...n.params },
       ...(defaulted.length > 0 && { defaultedParams: defaulted }),
       outputs: n.outputs ?? {},
       next,
