@@ -28,6 +28,15 @@ describe('a matrix over notebooks', () => {
     expect(printed('report.ipynb')).toContain("total 75 ['check_a', 'check_b']");
   });
 
+  it('--dry-run lists each instance with its own notebook, check_c excluded', async () => {
+    const r = await flow(['run', join(fixturesDir, 'fanout', 'wf.yml'), '--dry-run']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('matrix: 2 instances');
+    expect(r.stdout).toContain('[0] check = "check_a", weight = 10  → check_a.ipynb');
+    expect(r.stdout).toContain('[1] check = "check_b"  → check_b.ipynb');
+    expect(r.stdout).not.toContain('check_c');
+  });
+
   it("is refused at load when an instance's notebook is missing, naming the instance at the notebook's line:col", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flow-fanout-bad-'));
     cpSync(join(fixturesDir, 'fanout'), dir, { recursive: true });
