@@ -9,6 +9,11 @@ import { type GalleryItem, type NotebookScraps, type RunGallery, readRunGallery 
 
 /** The file written into the run directory. */
 export const SUMMARY_FILE = 'summary.ipynb';
+/**
+ * Its name when the workflow has a node called `summary`, whose executed notebook is
+ * `summary.ipynb`: node ids hold no dot, so no node's notebook is ever called this.
+ */
+export const SUMMARY_FILE_BESIDE_NODE = 'summary.run.ipynb';
 /** Longest output value shown in the table, in characters. */
 const MAX_VALUE = 120;
 
@@ -21,14 +26,19 @@ export function summaryScrapName(node: string, instance: number | undefined, scr
 }
 
 /**
- * Reads `runDir` (readRunGallery) and writes its summary.ipynb atomically; returns the path and
+ * Reads `runDir` (readRunGallery) and writes its summary.ipynb (see summaryFileName) atomically; returns the path and
  * the notebooks that could not be read. Throws only when run.json cannot be read or the write fails.
  */
 export async function writeSummaryNotebook(runDir: string): Promise<{ path: string; problems: RunGallery['problems'] }> {
   const gallery = await readRunGallery(runDir);
-  const path = join(runDir, SUMMARY_FILE);
+  const path = join(runDir, summaryFileName(Object.keys(gallery.run.nodes)));
   await writeNotebookAtomic(path, buildSummaryNotebook(gallery));
   return { path, problems: gallery.problems };
+}
+
+/** `summary.ipynb`, or `summary.run.ipynb` when a node called `summary` has that name. */
+export function summaryFileName(nodeIds: readonly string[]): string {
+  return nodeIds.includes('summary') ? SUMMARY_FILE_BESIDE_NODE : SUMMARY_FILE;
 }
 
 /** The summary notebook of a read run: nbformat 4.5, python3 kernelspec, deterministic cell ids. */

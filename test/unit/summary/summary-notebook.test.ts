@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readNotebook } from '../../../src/notebook/read-notebook.js';
 import { sourceText } from '../../../src/notebook/types.js';
-import { formatDuration, formatValue, writeSummaryNotebook } from '../../../src/summary/summary-notebook.js';
+import { formatDuration, formatValue, summaryFileName, writeSummaryNotebook } from '../../../src/summary/summary-notebook.js';
 import { runPython } from '../../helpers/python.js';
 import { validateNotebooks } from '../../helpers/validate-notebook.js';
 import { PNG, code, glued, gluedDisplay, makeRunDir, node, notebook } from './run-fixture.js';
@@ -91,6 +91,19 @@ describe('writeSummaryNotebook', () => {
       .flatMap((c) => (c.cell_type === 'code' ? c.outputs : []))
       .filter((o) => 'data' in o && o.data['image/png'] === PNG);
     expect(pngs).toHaveLength(2);
+  });
+});
+
+describe('summaryFileName', () => {
+  it('is summary.ipynb, or summary.run.ipynb beside a node called summary (whose notebook is summary.ipynb)', async () => {
+    expect(summaryFileName(['a', 'summary-x'])).toBe('summary.ipynb');
+    expect(summaryFileName(['a', 'summary'])).toBe('summary.run.ipynb');
+    const dir = makeRunDir([node('summary', 'succeeded', { notebookPath: 'summary.ipynb' })], {
+      'summary.ipynb': notebook([code([glued('n', 1)])]),
+    });
+    dirs.push(dir);
+    expect((await writeSummaryNotebook(dir)).path).toBe(join(dir, 'summary.run.ipynb'));
+    expect(readFileSync(join(dir, 'summary.ipynb'), 'utf8')).not.toContain('summary.n');
   });
 });
 
