@@ -8,6 +8,7 @@ import type { RunEvent } from '../events/run-event.js';
 import { createRunDir } from '../ledger/run-dir.js';
 import { createRunId } from '../ledger/run-id.js';
 import { RunLedger } from '../ledger/run-ledger.js';
+import { writeSummaryNotebook } from '../summary/summary-notebook.js';
 import { evaluateCondition, renderTemplate } from '../workflow/evaluate-expr.js';
 import { carryOverNotebooks, withCarriedNotebooks } from './carry-over.js';
 import { createKernelExecutor } from './kernel-executor.js';
@@ -70,6 +71,10 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
     // died waits out its whole start timeout, and an embedded server's stop ends every kernel anyway.
     await settleWithin(executor.close?.(), EXECUTOR_CLOSE_MS);
     await ledger.close();
+    // summary.ipynb is read back from what was just saved; it never fails the run.
+    await writeSummaryNotebook(runDir).catch((err: unknown) =>
+      run.warn({ severity: 'warning', message: `summary.ipynb was not written: ${mask.mask((err as Error).message)}` }),
+    );
     await writeFile(join(runDir, 'jupyter-server.log'), mask.mask(`${handle.log.join('\n')}\n`)).catch(() => undefined);
   }
 }

@@ -1,11 +1,11 @@
 // workflows/quality-audits.yml end to end through the built CLI with --junit, one run per scenario
 // (test/fixtures/examples/expected.md): the gate's verdict picks deploy, notify-then-deploy or block.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateNotebooks } from '../helpers/validate-notebook.js';
-import { flow, readNotebook, scraps, statuses, type ExampleRun } from '../helpers/example-run.js';
+import { executedNotebooks, flow, readNotebook, scraps, statuses, type ExampleRun } from '../helpers/example-run.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -32,10 +32,8 @@ async function runScenario(scenario: string): Promise<ExampleRun & { junit: Reco
   return { ...r, junit, junitXml };
 }
 
-const notebooksIn = (dir: string) =>
-  readdirSync(dir)
-    .filter((f) => f.endsWith('.ipynb'))
-    .map((f) => join(dir, f));
+/** The executed node notebooks (not the run's summary.ipynb). */
+const notebooksIn = executedNotebooks;
 
 describe('workflows/quality-audits.yml', () => {
   it('clean: every audit passes, the gate chooses ready_to_deploy; exit 0', async () => {

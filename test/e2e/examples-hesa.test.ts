@@ -1,12 +1,13 @@
 // workflows/hesa-return.yml end to end through the built CLI, in both branches of its validation
 // (test/fixtures/examples/expected.md): one run per branch, every assertion on that run.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateNotebooks } from '../helpers/validate-notebook.js';
 import {
   countXmlElements,
+  executedNotebooks,
   flow,
   HESA_CLEAN_STATUSES,
   injectedSource,
@@ -22,10 +23,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const notebooksIn = (dir: string) =>
-  readdirSync(dir)
-    .filter((f) => f.endsWith('.ipynb'))
-    .map((f) => join(dir, f));
+/** The executed node notebooks (not the run's summary.ipynb). */
+const notebooksIn = executedNotebooks;
 
 describe('workflows/hesa-return.yml', () => {
   it('with no errors: validate chooses build_xml, the XML is built and checked, error_report is skipped', async () => {

@@ -72,7 +72,11 @@ describe('the nbflow package, installed in a fresh folder', () => {
     const record = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { status: string; params: Record<string, unknown> };
     expect(record.status).toBe('succeeded');
     expect(record.params).toMatchObject({ period: 'P2', students: 500 });
-    expect(readdirSync(runDir).filter((f) => f.endsWith('.ipynb'))).toHaveLength(7);
+    // The executed node notebooks. The run's own summary is not one of them: HESA has a node
+    // called `summary` (summary.ipynb), so flow's is summary.run.ipynb.
+    expect(readdirSync(runDir).filter((f) => f.endsWith('.ipynb') && f !== 'summary.run.ipynb')).toHaveLength(7);
+    expect(existsSync(join(runDir, 'summary.run.ipynb'))).toBe(true);
+    expect(readFileSync(join(runDir, 'summary.ipynb'), 'utf8')).toContain('"papermill"');
     expect(existsSync(join(runDir, 'events.ndjson'))).toBe(true);
   }, 240_000);
 });

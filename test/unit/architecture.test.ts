@@ -12,7 +12,7 @@ const LAYERS: string[][] = [
   ['index.ts'],
   ['cli'],
   ['run'],
-  ['engine', 'report', 'ui'],
+  ['engine', 'report', 'summary', 'ui'],
   ['graph', 'kernel', 'notebook', 'ledger'],
   ['events'],
   ['workflow'],
