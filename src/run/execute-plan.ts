@@ -66,15 +66,18 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
     return { ...mask.maskDeep(summary), workflow: workflow.name, runDir, warnings: run.warnings };
   } finally {
     run.emit = undefined;
-    // Whatever happened, the record and the notebooks are saved before the run returns. Closing
-    // the executor shuts kernels down; bounded, because a kernel still starting when the server
-    // died waits out its whole start timeout, and an embedded server's stop ends every kernel anyway.
-    await settleWithin(executor.close?.(), EXECUTOR_CLOSE_MS);
+    // Whatever happened, the record and the notebooks are saved before the run returns: the
+    // notebooks were saved as each attempt ended, the record is now.
     await ledger.close();
-    // summary.ipynb is read back from what was just saved; it never fails the run.
-    await writeSummaryNotebook(runDir).catch((err: unknown) =>
+    // summary.ipynb is read back from what was just saved, while the kernels shut down and the
+    // reporters close; it never fails the run, which resolves once it is written.
+    const summaryWritten = writeSummaryNotebook(runDir).catch((err: unknown) =>
       run.warn({ severity: 'warning', message: `summary.ipynb was not written: ${mask.mask((err as Error).message)}` }),
     );
+    run.finishing.push(summaryWritten);
+    // Bounded: a kernel still starting when the server died waits out its whole start timeout,
+    // and an embedded server's stop ends every kernel anyway.
+    await settleWithin(executor.close?.(), EXECUTOR_CLOSE_MS);
     await writeFile(join(runDir, 'jupyter-server.log'), mask.mask(`${handle.log.join('\n')}\n`)).catch(() => undefined);
   }
 }

@@ -30,6 +30,8 @@ export class RunInProgress implements ActiveRun {
   readonly warnings: Diagnostic[] = [];
   ledger: RunLedger | undefined;
   emit: ((ev: RunEvent) => void) | undefined;
+  /** Writes after the record is closed (summary.ipynb), awaited before the run resolves. */
+  readonly finishing: Promise<unknown>[] = [];
 
   constructor(private readonly options: CommonRunOptions) {
     this.reporter = eventSink(options);

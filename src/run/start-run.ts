@@ -57,6 +57,6 @@ export async function launchRun(run: RunInProgress, o: PlannedRun): Promise<RunR
     // The summary is on the terminal before the server's stop (≈0.2 s) is waited for; also when
     // the run never started (no Jupyter), so that the terminal is left clean.
     await run.closeReporter();
-    if (owned) await handle.stop();
+    await Promise.all([owned ? handle.stop() : undefined, ...run.finishing]);
   }
 }

@@ -1,4 +1,5 @@
 // Reads a finished (or half-written) run's executed notebooks: their scraps and the gallery of figures and tables.
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import type { NodeState } from '../events/run-state.js';
@@ -77,6 +78,13 @@ export async function readRunGallery(runDir: string): Promise<RunGallery> {
   for (const ref of notebookRefs(run, runDir)) {
     let nb: Notebook;
     try {
+      // Only a notebook that can hold a scrap or a `report` cell is parsed: a run's end must not
+      // pay (in time and memory) for parsing a notebook that printed megabytes and glued nothing.
+      const text = await readFile(ref.path, 'utf8').catch(() => undefined); // unreadable: readNotebook says why
+      if (text !== undefined && !mayHoldSummaryItems(text)) {
+        gallery.notebooks.push(notebookScraps(ref, { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] }));
+        continue;
+      }
       nb = await readNotebook(ref.path);
     } catch (err) {
       gallery.problems.push({ ...ref, message: (err as Error).message });
@@ -86,6 +94,19 @@ export async function readRunGallery(runDir: string): Promise<RunGallery> {
     gallery.items.push(...galleryItems(ref, nb));
   }
   return gallery;
+}
+
+/** Notebooks smaller than this are always parsed (a broken one is then named in problems). */
+const ALWAYS_PARSE_BYTES = 1024 * 1024;
+
+/**
+ * Whether a notebook's text may hold a scrap (scrapbook's or papermill's record) or a `report`
+ * cell: false only for a big one that mentions neither (and looks like a JSON object).
+ */
+function mayHoldSummaryItems(text: string): boolean {
+  if (text.length < ALWAYS_PARSE_BYTES) return true;
+  const looksWhole = text.trimStart().startsWith('{') && text.trimEnd().endsWith('}');
+  return !looksWhole || text.includes('scrapbook') || text.includes('papermill.record') || text.includes(`"${REPORT_TAG}"`);
 }
 
 /** The executed notebooks a run records, in plan order, instances by index. */
