@@ -10,6 +10,7 @@ import { findFreePort } from './free-port.js';
 import type { KernelPrelaunch } from './kernel-prelaunch.js';
 import { restRequest, type ServerEndpoint } from './kernel-rest.js';
 import { cleanStaleRuntimeDirs, RUNTIME_PREFIX } from './stale-runtime.js';
+import { settleWithin } from '../settle-within.js';
 
 export type { ServerEndpoint };
 
@@ -250,7 +251,7 @@ async function abandon(child: ChildProcess, exited: Promise<unknown>, spawnError
   const gone = Promise.race([exited, spawnError]).then(() => true);
   if (child.stdin) {
     child.stdin.end();
-    if ((await within(gone, 1000)) !== TIMED_OUT) return;
+    if (await settleWithin(gone, 1000)) return;
   }
   child.kill('SIGKILL');
   await gone;
@@ -260,9 +261,8 @@ async function abandon(child: ChildProcess, exited: Promise<unknown>, spawnError
 async function killTree(child: ChildProcess, graceMs = 5000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // Give a requested shutdown a moment to finish before signalling (the wait's timer cleared
-  // either way: a library's caller must not find flow's timers left in its process).
-  if ((await within(exited, 2000)) !== TIMED_OUT) return;
+  // Give a requested shutdown a moment to finish before signalling.
+  if (await settleWithin(exited, 2000)) return;
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
@@ -275,15 +275,4 @@ function tail(log: string, lines = 15): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-const TIMED_OUT = Symbol('timed out');
-/** `p`, or TIMED_OUT after `ms`; the timer is cleared either way (none is left in a caller's process). */
-async function within<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<typeof TIMED_OUT>((r) => (timer = setTimeout(() => r(TIMED_OUT), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

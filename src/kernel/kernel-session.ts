@@ -12,6 +12,7 @@ import {
 } from './kernel-rest.js';
 import { type KernelMessage, KernelSocket } from './kernel-socket.js';
 import { formatDuration } from '../workflow/duration.js';
+import { settleWithin } from '../settle-within.js';
 
 export { listKernelspecs } from './kernel-rest.js';
 
@@ -331,7 +332,7 @@ export class KernelSession {
     } catch {
       // The kernel may be gone already; shutdown handles that.
     }
-    await within(done, INTERRUPT_SETTLE_MS);
+    await settleWithin(done, INTERRUPT_SETTLE_MS);
   }
 
   /** Interrupts the kernel (the server sends SIGINT, or interrupt_request for message-mode kernels). */
@@ -420,17 +421,4 @@ async function startError(res: RestResponse, name: string, endpoint: ServerEndpo
 
 function now(): string {
   return new Date().toISOString();
-}
-
-/** Waits for `p` (its failure ignored) at most `ms`; the timer is cleared either way. */
-async function within(p: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const elapsed = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([p.catch(() => undefined), elapsed]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -16,6 +16,7 @@ import type { PlannedRun, RunInProgress } from './run-in-progress.js';
 import type { RunResult } from './run-options.js';
 import type { ServerHandle } from './server-handle.js';
 import { firstNodes } from './warm-up.js';
+import { settleWithin } from '../settle-within.js';
 
 /** The CEL functions the scheduler is given. */
 export const expressions = { evaluateCondition, renderTemplate };
@@ -84,11 +85,3 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
 
 /** How long closing the executor may take before the run is recorded regardless. */
 const EXECUTOR_CLOSE_MS = 5000;
-
-/** Waits for `p` (its failure included) for at most `ms`. */
-async function settleWithin(p: Promise<unknown> | undefined, ms: number): Promise<void> {
-  if (!p) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([p.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
-  clearTimeout(timer);
-}

@@ -16,7 +16,7 @@ const LAYERS: string[][] = [
   ['graph', 'kernel', 'notebook', 'ledger'],
   ['events'],
   ['workflow'],
-  ['errors.ts', 'process-alive.ts', 'package-root.ts', 'python-package.ts'],
+  ['errors.ts', 'process-alive.ts', 'package-root.ts', 'python-package.ts', 'settle-within.ts'],
 ];
 
 /** Imports between folders of one layer that are allowed, each with its reason. */

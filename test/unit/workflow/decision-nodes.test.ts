@@ -1,17 +1,9 @@
 // Decision nodes at load: what they may hold, what their `when`s may read, and each mistake's line:col.
 import { describe, expect, test } from 'vitest';
-import { formatDiagnostic, WorkflowError } from '../../../src/errors.js';
 import { parseWorkflow } from '../../../src/run/load-workflow.js';
+import { workflowDiagnostics } from '../../helpers/workflow-diagnostics.js';
 
-async function errorsOf(yaml: string): Promise<string[]> {
-  try {
-    const { warnings } = await parseWorkflow(yaml, '/w/wf.yml', { checkNotebooks: false, displayName: 'wf.yml' });
-    return warnings.map(formatDiagnostic);
-  } catch (e) {
-    if (e instanceof WorkflowError) return e.diagnostics.map(formatDiagnostic);
-    throw e;
-  }
-}
+const errorsOf = workflowDiagnostics;
 
 const head = `name: t
 params:

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { formatDiagnostic, WorkflowError } from '../../../src/errors.js';
 import { loadWorkflow, parseWorkflow } from '../../../src/run/load-workflow.js';
+import { workflowDiagnostics } from '../../helpers/workflow-diagnostics.js';
 
 const dir = resolve('test/fixtures/workflows');
 
@@ -66,15 +66,7 @@ test('without a retry block a node gets the default policy', async () => {
   });
 });
 
-async function errorsOf(yaml: string): Promise<string[]> {
-  try {
-    const { warnings } = await parseWorkflow(yaml, '/w/wf.yml', { checkNotebooks: false, displayName: 'wf.yml' });
-    return warnings.map(formatDiagnostic);
-  } catch (e) {
-    if (e instanceof WorkflowError) return e.diagnostics.map(formatDiagnostic);
-    throw e;
-  }
-}
+const errorsOf = workflowDiagnostics;
 
 const head =
   'name: t\nparams:\n  n: { type: integer, default: 1 }\n  r: { type: number, default: 0.5 }\n  s: { enum: [a, b], default: a }\nnodes:\n';
