@@ -56,11 +56,6 @@ export class Secrets {
     return maskValue(value, (s) => this.mask(s)) as T;
   }
 
-  /** Whether `text` shows a secret's value. */
-  reveals(text: string): boolean {
-    return this.ordered.some((v) => text.includes(v));
-  }
-
   /** `value` with each stand-in replaced by its secret's value: for the kernel, and nothing else. */
   reveal(value: string): string {
     return value.replace(TOKEN, (token, name: string) => this.values.get(name) ?? token);
