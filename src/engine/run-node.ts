@@ -12,17 +12,20 @@ import { Semaphore } from './semaphore.js';
 
 export async function runNode(rc: RunContext, node: NodeSpec): Promise<NodeResult> {
   rc.emit({ type: 'node_queued', node: node.id });
-  let params: Record<string, unknown>;
+  // A matrix node's params are rendered once per instance, with its values as `matrix.*`.
+  const render = (matrix?: Record<string, unknown>) =>
+    rc.opts.expressions.renderTemplate(node.params, matrix ? { ...rc.ctx, matrix } : rc.ctx) as Record<string, unknown>;
+  let params: Record<string, unknown>[];
   try {
-    params = rc.opts.expressions.renderTemplate(node.params, rc.ctx) as Record<string, unknown>;
+    params = node.matrix ? expandMatrix(node.matrix).map((combo) => ({ ...render(combo), ...combo })) : [render()];
   } catch (err) {
     return withBranch(rc, node, { status: 'failed', error: expressionError('params', err), attempts: 0 });
   }
   const outcome = isDecisionNode(node)
-    ? startDecision(rc, node, params)
+    ? startDecision(rc, node, params[0]!)
     : node.matrix
       ? await runMatrix(rc, node, params)
-      : await runAttempts(rc, node, params);
+      : await runAttempts(rc, node, params[0]!);
   return withBranch(rc, node, outcome);
 }
 
@@ -54,14 +57,12 @@ function withBranch(rc: RunContext, node: NodeSpec, outcome: AttemptsOutcome): N
   return result;
 }
 
-/** Each instance is an attempt stream of its own; the node fails if any instance fails. */
-async function runMatrix(rc: RunContext, node: NodeSpec, params: Record<string, unknown>): Promise<AttemptsOutcome> {
-  const spec = node.matrix!;
-  const nodeSlots = new Semaphore(spec.maxParallel ?? rc.slots.size);
-  const combos = expandMatrix(spec);
+/** Each instance (its params given) is an attempt stream of its own; the node fails if any instance fails. */
+async function runMatrix(rc: RunContext, node: NodeSpec, instances: Record<string, unknown>[]): Promise<AttemptsOutcome> {
+  const nodeSlots = new Semaphore(node.matrix!.maxParallel ?? rc.slots.size);
   const outcomes = await Promise.all(
-    combos.map(async (combo, i) => {
-      const o = await runAttempts(rc, node, { ...params, ...combo }, i, nodeSlots);
+    instances.map(async (params, i) => {
+      const o = await runAttempts(rc, node, params, i, nodeSlots);
       rc.emit({
         type: 'node_finished',
         node: node.id,

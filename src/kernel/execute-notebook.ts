@@ -21,6 +21,8 @@ export interface ExecuteNotebookOptions {
   inputPath: string;
   outputPath: string;
   params: Record<string, unknown>;
+  /** Params that need not be defined in the notebook (see InjectOptions.expected). */
+  expectedParams?: readonly string[];
   /** Overrides the notebook's kernelspec. */
   kernelName?: string;
   /** Kernel for this notebook: started (or handed over pre-warmed) once the notebook is prepared. */
@@ -65,6 +67,7 @@ export async function executeNotebook(opts: ExecuteNotebookOptions): Promise<Exe
     language: kernel.language,
     kernelName,
     secretNames: Object.keys(secretParams),
+    expected: opts.expectedParams,
   });
   const secretCode = Object.keys(secretParams).length > 0 ? secretAssignments(kernel.language, kernelName, secretParams) : undefined;
   for (const w of injected.warnings) opts.warn?.(w);

@@ -12,6 +12,7 @@ import type { Notebook } from './types.js';
 import type { SourceMap } from '../workflow/source-map.js';
 import { hasNotebook, type NotebookNodeSpec } from '../workflow/decision-nodes.js';
 import type { NodeSpec } from '../workflow/types.js';
+import { expectedParams } from '../workflow/expected-params.js';
 
 /**
  * What the notebook's first cell tagged `parameters` defines: `cell: false` when there is none;
@@ -84,11 +85,9 @@ export async function checkNotebooks(nodes: readonly NodeSpec[], src: SourceMap)
       continue;
     }
     diags.push(...languageProblems(node, read.nb, src));
-    // Not warned about: shared params from defaults.params (meant for the nodes that use them), and
-    // a matrix axis that names the notebook of a fan-out over notebooks.
-    const shared = new Set(node.defaultedParams ?? []);
-    const axes = Object.keys(node.matrix?.axes ?? {}).filter((a) => !node.notebookAsWritten.includes(`matrix.${a}`));
-    const passed = [...Object.keys(node.params).filter((k) => !shared.has(k)), ...axes];
+    const expected = new Set(expectedParams(node));
+    const axes = Object.keys(node.matrix?.axes ?? {});
+    const passed = [...Object.keys(node.params), ...axes].filter((k) => !expected.has(k));
     if (passed.length === 0) continue;
     const { cell, names: defined } = parameterNames(read.nb);
     if (!cell) {

@@ -18,6 +18,11 @@ export interface InjectOptions {
    * secretAssignments): the cell only names them in a comment, and the record shows ***.
    */
   secretNames?: readonly string[];
+  /**
+   * Params passed on purpose to notebooks that may not define them (a workflow's defaults.params,
+   * a matrix axis that names the notebook): no unknown-parameter warning for these.
+   */
+  expected?: readonly string[];
 }
 
 /** An identifier in most kernel languages; a translator may be stricter or looser. */
@@ -64,7 +69,7 @@ export function injectParameters(
     warnings.push('the notebook has no cell tagged "parameters": the injected parameters cell was put first');
   }
   if (declared >= 0 && translator.language === 'Python') {
-    const known = new Set(inspectParameters(nb).map((p) => p.name));
+    const known = new Set([...inspectParameters(nb).map((p) => p.name), ...(options.expected ?? [])]);
     for (const name of names) {
       if (!known.has(name)) warnings.push(`parameter "${name}" is not defined in the notebook's parameters cell`);
     }

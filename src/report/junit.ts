@@ -68,13 +68,14 @@ function testCase(name: string, n: NodeState): TestCase {
   }
 }
 
-/** Matrix instances are the test cases of a fanned-out node, unless none of them ever ran. */
+/** Matrix instances are the test cases of a fanned-out node (with its continue_on_error), unless none of them ever ran. */
 function testCases(state: RunState): TestCase[] {
   const cases: TestCase[] = [];
   for (const n of Object.values(state.nodes)) {
     const instances = (n.instances ?? []).filter(Boolean);
     if (instances.some((i) => i.status !== 'pending')) {
-      for (const [i, inst] of (n.instances ?? []).entries()) if (inst) cases.push(testCase(`${n.id}[${i}]`, inst));
+      for (const [i, inst] of (n.instances ?? []).entries())
+        if (inst) cases.push(testCase(`${n.id}[${i}]`, { ...inst, continueOnError: n.continueOnError }));
     } else {
       cases.push(testCase(n.id, n));
     }

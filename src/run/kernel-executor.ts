@@ -6,6 +6,7 @@ import { executeNotebook } from '../kernel/execute-notebook.js';
 import type { JupyterServer } from '../kernel/jupyter-server.js';
 import { KernelPool } from '../kernel/kernel-pool.js';
 import { nodeKernelCwd, nodeKernelName } from '../kernel/node-kernel.js';
+import { expectedParams } from '../workflow/expected-params.js';
 import { holdsSecret, type Secrets } from '../workflow/secrets.js';
 import { poolWarmUp, WARM_CANDIDATES } from './warm-up.js';
 
@@ -50,6 +51,7 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
         inputPath: notebook,
         outputPath: req.outputPath,
         params,
+        expectedParams: expectedParams(node),
         secrets,
         kernelName: node.kernel,
         getKernel: (kernelName) => pool.acquire(kernelName, cwd, node.id),

@@ -63,7 +63,9 @@ export function checkEnvironment(scope: ExprScope): Environment {
       .registerVariable({ name: 'params', schema: params })
       .registerVariable({ name: 'vars', schema: Object.fromEntries(Object.entries(scope.vars).map(([k, t]) => [k, celType(t)])) })
       .registerVariable({ name: 'nodes', schema: nodes })
-      .registerVariable({ name: 'run', schema: { id: 'string', date: 'string', started_at: 'string' } });
+      .registerVariable({ name: 'run', schema: { id: 'string', date: 'string', started_at: 'string' } })
+      // A matrix instance's values, in node params (check-expressions.ts checks the keys).
+      .registerVariable('matrix', 'map');
     if (scope.outputs) {
       const outputs = Object.fromEntries(Object.entries(scope.outputs).map(([k, t]) => [k, celType(t)]));
       env.registerVariable({ name: 'outputs', schema: outputs });
@@ -77,7 +79,7 @@ export function checkEnvironment(scope: ExprScope): Environment {
 let runtime: Environment | undefined;
 const programs = new Map<string, ParseResult>();
 
-/** A parsed program for evaluation (params, nodes, outputs and run as maps of dyn). Cached. */
+/** A parsed program for evaluation (params, vars, nodes, outputs, run and matrix as maps of dyn). Cached. */
 export function runtimeProgram(source: string): ParseResult {
   let p = programs.get(source);
   if (!p) {
@@ -86,7 +88,8 @@ export function runtimeProgram(source: string): ParseResult {
       .registerVariable('vars', 'map')
       .registerVariable('nodes', 'map')
       .registerVariable('outputs', 'map')
-      .registerVariable('run', 'map');
+      .registerVariable('run', 'map')
+      .registerVariable('matrix', 'map');
     p = runtime.parse(source);
     if (programs.size > 1000) programs.clear();
     programs.set(source, p);

@@ -127,6 +127,21 @@ function checkReference(
       else types[`vars.${first}`] = v.type;
       return;
     }
+    case 'matrix': {
+      // An instance's values, read by its own params (rendered once per instance).
+      const matrix = site.node === undefined ? undefined : world.nodes[site.node]!.matrix;
+      const keys = matrix ? [...Object.keys(matrix.axes), ...(matrix.include ?? []).flatMap((e) => Object.keys(e))] : [];
+      if (site.kind !== 'template' || site.node === undefined)
+        error(
+          at(0),
+          'matrix.* can only be read in the params (and notebook:) of a matrix node',
+          'read the instances downstream as nodes.<id>.by',
+        );
+      else if (!matrix) error(at(0), `node "${site.node}" has no matrix`, 'add `matrix:` to the node');
+      else if (!keys.includes(first))
+        error(at(1), `the matrix of node "${site.node}" has no "${first}"`, didYouMean(first, keys) ?? `it has ${keys.join(', ')}`);
+      return;
+    }
     case 'params': {
       const p = world.params[first];
       if (!p) {

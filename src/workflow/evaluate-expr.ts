@@ -74,6 +74,7 @@ function celContext(program: ParseResult, ctx: ExprContext, typeOf: (key: string
     ),
     outputs: typed('outputs.', ctx.outputs),
     run: toCel(ctx.run),
+    matrix: toCel(ctx.matrix ?? {}),
   };
 }
 

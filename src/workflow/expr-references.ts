@@ -3,15 +3,15 @@
 import type { ASTNode } from '@marcbachmann/cel-js';
 
 export interface Reference {
-  /** The root variable: params, nodes, outputs or run. */
-  readonly root: 'params' | 'vars' | 'nodes' | 'outputs' | 'run';
+  /** The root variable: params, vars, nodes, outputs, run or matrix. */
+  readonly root: 'params' | 'vars' | 'nodes' | 'outputs' | 'run' | 'matrix';
   /** Field names after the root, as far as they are static (`nodes["b-x"]` counts). */
   readonly fields: readonly string[];
   /** Offsets of each field in the expression (the root's at index 0). */
   readonly offsets: readonly number[];
 }
 
-const roots = new Set(['params', 'vars', 'nodes', 'outputs', 'run']);
+const roots = new Set(['params', 'vars', 'nodes', 'outputs', 'run', 'matrix']);
 // Macros bind their first argument as a local variable, which may shadow a root name.
 const macros = new Set(['all', 'exists', 'exists_one', 'map', 'filter', 'bind', 'transformList', 'transformMap']);
 

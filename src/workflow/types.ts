@@ -158,6 +158,8 @@ export interface ExprContext {
   run: { id: string; date: string; started_at: string };
   /** `vars:`, rendered at run start. */
   vars?: Record<string, unknown>;
+  /** A matrix instance's values, while its params are rendered. */
+  matrix?: Record<string, unknown>;
   /**
    * Declared types of `params.x`, `nodes.a.outputs.b` and `outputs.c` (see exprTypes in
    * workflow/evaluate-expr.ts); without them a whole number is read as a CEL int.

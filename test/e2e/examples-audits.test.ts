@@ -1,11 +1,22 @@
 // workflows/quality-audits.yml end to end through the built CLI with --junit, one run per scenario
-// (test/fixtures/examples/expected.md): the gate's verdict picks deploy, notify-then-deploy or block.
+// (test/fixtures/examples/expected.md): a fan-out over the five audit notebooks, then a decision
+// node (no notebook, no kernel) that picks deploy, notify-then-deploy or block.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateNotebooks } from '../helpers/validate-notebook.js';
-import { executedNotebooks, flow, readNotebook, scraps, statuses, type ExampleRun } from '../helpers/example-run.js';
+import {
+  executedNotebooks,
+  flow,
+  readNotebook,
+  scraps,
+  statuses,
+  type ExampleRun,
+  type RunJson,
+  type RunJsonNode,
+} from '../helpers/example-run.js';
+import { repoRoot } from '../helpers/paths.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -32,22 +43,37 @@ async function runScenario(scenario: string): Promise<ExampleRun & { junit: Reco
   return { ...r, junit, junitXml };
 }
 
-/** The executed node notebooks (not the run's summary.ipynb). */
-const notebooksIn = executedNotebooks;
+/** The audit matrix's instances by audit name (each instance is given its axis as a param). */
+function audits(run: RunJson): Record<string, RunJsonNode> {
+  const instances = run.nodes.audit!.instances ?? [];
+  expect(instances.map((i) => i?.params?.audit)).toEqual(AUDITS);
+  return Object.fromEntries(instances.map((inst, i) => [AUDITS[i]!, inst!]));
+}
+
+/** Testcase name of an audit in the JUnit report. */
+const caseOf = (audit: string) => `audit[${AUDITS.indexOf(audit)}]`;
 
 describe('workflows/quality-audits.yml', () => {
+  it('is at most half the lines it had before the fan-out (122)', () => {
+    const lines = readFileSync(join(repoRoot, 'workflows', 'quality-audits.yml'), 'utf8')
+      .trimEnd()
+      .split('\n');
+    expect(lines.length).toBeLessThanOrEqual(61);
+  });
+
   it('clean: every audit passes, the gate chooses ready_to_deploy; exit 0', async () => {
     const { exitCode, run, stdout, junit, junitXml } = await runScenario('clean');
     expect(exitCode, stdout).toBe(0);
     expect(statuses(run)).toEqual({
       prepare_dataset: 'succeeded',
-      ...Object.fromEntries(AUDITS.map((a) => [a, 'succeeded'])),
+      audit: 'succeeded',
       audit_gate: 'succeeded',
       block_deployment: 'skipped',
       notify: 'skipped',
       ready_to_deploy: 'succeeded',
     });
     const n = run.nodes;
+    const a = audits(run);
     const wd = join(tmp, 'work', run.runId);
     expect(n.prepare_dataset!.outputs).toEqual({
       orders_loaded: 5000,
@@ -55,10 +81,13 @@ describe('workflows/quality-audits.yml', () => {
       dataset_dir: join(wd, 'data'),
       audits_dir: join(wd, 'audits'),
     });
-    for (const a of AUDITS) expect(n[a]!.outputs, a).toMatchObject({ status: 'pass' });
-    expect(n.row_counts!.outputs!.details).toEqual({ loaded: 5000, baseline: 5000, ratio: 1 });
-    expect(n.referential_integrity!.outputs!.details).toEqual({ orders: 5000, orphans: 0, pct: 0 });
-    expect(n.audit_gate!.outputs).toEqual({ verdict: 'pass', passed: 5, warned: 0, failed: 0 });
+    for (const name of AUDITS) expect(a[name], name).toMatchObject({ status: 'succeeded', outputs: { status: 'pass' } });
+    expect(a.row_counts!.outputs!.details).toEqual({ loaded: 5000, baseline: 5000, ratio: 1 });
+    expect(a.referential_integrity!.outputs!.details).toEqual({ orders: 5000, orphans: 0, pct: 0 });
+    // Downstream reads the instances' outputs as a list in matrix order, and by key.
+    expect(n.audit!.outputs!.status).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(n.audit_gate).toMatchObject({ decision: true, branch: { chose: 'ready_to_deploy' } });
+    expect(n.audit_gate!.attempts).toHaveLength(1);
     for (const id of ['block_deployment', 'notify']) {
       expect(n[id]!.skip, id).toMatchObject({ kind: 'branch_not_taken', by: 'audit_gate', chose: 'ready_to_deploy' });
     }
@@ -68,36 +97,48 @@ describe('workflows/quality-audits.yml', () => {
     expect(junitXml).toContain('<testsuites name="quality-audits" tests="10" failures="0" errors="0" skipped="2"');
     expect(junit).toEqual({
       prepare_dataset: 'pass',
-      ...Object.fromEntries(AUDITS.map((a) => [a, 'pass'])),
+      ...Object.fromEntries(AUDITS.map((name) => [caseOf(name), 'pass'])),
       audit_gate: 'pass',
       block_deployment: 'skipped',
       notify: 'skipped',
       ready_to_deploy: 'pass',
     });
-    const nbs = notebooksIn(run.runDir);
-    expect(nbs).toHaveLength(8);
+    // prepare_dataset, five audits, ready_to_deploy: the gate ran no notebook.
+    const nbs = executedNotebooks(run.runDir);
+    expect(nbs).toHaveLength(7);
+    expect(nbs.some((f) => f.endsWith('audit_gate.ipynb'))).toBe(false);
     await validateNotebooks(nbs);
-    expect(scraps(readNotebook(join(run.runDir, 'audit_gate.ipynb')))).toMatchObject({ verdict: 'pass' });
+    for (const [i, name] of AUDITS.entries()) {
+      expect(scraps(readNotebook(join(run.runDir, `audit.${i}.ipynb`))), name).toMatchObject({ status: 'pass' });
+    }
+    // The fan-out's axis names the notebook; it is not warned about as an unknown parameter.
+    expect(stdout).not.toContain('is not defined in the notebook');
   }, 180_000);
 
   it('drifted: two audits warn, the gate chooses notify, then ready_to_deploy runs after it; exit 0', async () => {
     const { exitCode, run, stdout, junit } = await runScenario('drifted');
     expect(exitCode, stdout).toBe(0);
     expect(statuses(run)).toMatchObject({
+      audit: 'succeeded',
       audit_gate: 'succeeded',
       block_deployment: 'skipped',
       notify: 'succeeded',
       ready_to_deploy: 'succeeded',
     });
     const n = run.nodes;
-    expect(n.freshness!.outputs).toMatchObject({ status: 'warn' });
-    expect(n.freshness!.outputs!.details).toMatchObject({ age_hours: expect.closeTo(30, 0) });
-    expect(n.distribution_drift!.outputs).toMatchObject({ status: 'warn' });
-    expect(n.distribution_drift!.outputs!.details).toMatchObject({ psi: expect.closeTo(0.17, 2) });
-    for (const a of ['row_counts', 'null_checks', 'referential_integrity']) expect(n[a]!.outputs, a).toMatchObject({ status: 'pass' });
-    expect(n.audit_gate!.outputs).toEqual({ verdict: 'warn', passed: 3, warned: 2, failed: 0 });
+    const a = audits(run);
+    expect(a.freshness!.outputs).toMatchObject({ status: 'warn' });
+    expect(a.freshness!.outputs!.details).toMatchObject({ age_hours: expect.closeTo(30, 0) });
+    expect(a.distribution_drift!.outputs).toMatchObject({ status: 'warn' });
+    expect(a.distribution_drift!.outputs!.details).toMatchObject({ psi: expect.closeTo(0.17, 2) });
+    for (const name of ['row_counts', 'null_checks', 'referential_integrity'])
+      expect(a[name]!.outputs, name).toMatchObject({ status: 'pass' });
+    expect(n.audit_gate!.branch).toMatchObject({
+      chose: 'notify',
+      operands: { 'nodes.audit.outputs.status': ['pass', 'pass', 'pass', 'warn', 'warn'] },
+    });
     expect(stdout).toContain(
-      'audit_gate chose notify because outputs.verdict == "fail" was false and outputs.verdict == "warn" was true (outputs.verdict="warn")',
+      'audit_gate chose notify because nodes.audit.status == "failed" was false and "warn" in nodes.audit.outputs.status was true',
     );
     expect(n.block_deployment!.skip).toMatchObject({ kind: 'branch_not_taken', chose: 'notify' });
     const message = join(tmp, 'work', run.runId, 'notifications', `deploy-warning-${run.runId}.txt`);
@@ -114,26 +155,30 @@ describe('workflows/quality-audits.yml', () => {
     expect(run.status).toBe('failed');
     expect(statuses(run)).toEqual({
       prepare_dataset: 'succeeded',
-      row_counts: 'failed',
-      null_checks: 'failed',
-      referential_integrity: 'failed',
-      freshness: 'succeeded',
-      distribution_drift: 'succeeded',
+      audit: 'failed',
       audit_gate: 'succeeded',
       block_deployment: 'failed',
       notify: 'skipped',
       ready_to_deploy: 'skipped',
     });
     const n = run.nodes;
+    const a = audits(run);
+    expect(Object.fromEntries(AUDITS.map((name) => [name, a[name]!.status]))).toEqual({
+      row_counts: 'failed',
+      null_checks: 'failed',
+      referential_integrity: 'failed',
+      freshness: 'succeeded',
+      distribution_drift: 'succeeded',
+    });
     expect(n.prepare_dataset!.outputs).toMatchObject({ orders_loaded: 1750 });
-    const evalue = (id: string) => n[id]!.attempts.at(-1)!.error?.evalue;
-    expect(evalue('row_counts')).toBe("audit row_counts failed: 1750 orders loaded, 35% of the baseline's 5000");
-    expect(evalue('null_checks')).toBe('audit null_checks failed: customer_id: 70 nulls (4.0%)');
-    expect(evalue('referential_integrity')).toBe(
+    const evalue = (node: RunJsonNode) => node.attempts.at(-1)!.error?.evalue;
+    expect(evalue(a.row_counts!)).toBe("audit row_counts failed: 1750 orders loaded, 35% of the baseline's 5000");
+    expect(evalue(a.null_checks!)).toBe('audit null_checks failed: customer_id: 70 nulls (4.0%)');
+    expect(evalue(a.referential_integrity!)).toBe(
       'audit referential_integrity failed: 52 of 1680 orders (3.1%) reference an unknown customer',
     );
-    expect(n.audit_gate!.outputs).toEqual({ verdict: 'fail', passed: 2, warned: 0, failed: 3 });
-    expect(evalue('block_deployment')).toBe('Deployment blocked: failed audits: null_checks, referential_integrity, row_counts');
+    expect(n.audit_gate!.branch).toMatchObject({ chose: 'block_deployment', operands: { 'nodes.audit.status': 'failed' } });
+    expect(evalue(n.block_deployment!)).toBe('Deployment blocked: failed audits: null_checks, referential_integrity, row_counts');
     expect(n.ready_to_deploy!.skip).toMatchObject({ kind: 'branch_not_taken', by: 'audit_gate', chose: 'block_deployment' });
     expect(existsSync(join(tmp, 'work', run.runId, 'deployment', 'BLOCKED.txt'))).toBe(true);
 
@@ -142,12 +187,12 @@ describe('workflows/quality-audits.yml', () => {
     expect(junitXml).toContain('<testsuites name="quality-audits" tests="10" failures="4" errors="0" skipped="2"');
     expect(junit).toEqual({
       prepare_dataset: 'pass',
-      row_counts: 'failure: AssertionError: audit row_counts failed: 1750 orders loaded, 35% of the baseline&apos;s 5000',
-      null_checks: 'failure: AssertionError: audit null_checks failed: customer_id: 70 nulls (4.0%)',
-      referential_integrity:
+      [caseOf('row_counts')]: 'failure: AssertionError: audit row_counts failed: 1750 orders loaded, 35% of the baseline&apos;s 5000',
+      [caseOf('null_checks')]: 'failure: AssertionError: audit null_checks failed: customer_id: 70 nulls (4.0%)',
+      [caseOf('referential_integrity')]:
         'failure: AssertionError: audit referential_integrity failed: 52 of 1680 orders (3.1%) reference an unknown customer',
-      freshness: 'pass',
-      distribution_drift: 'pass',
+      [caseOf('freshness')]: 'pass',
+      [caseOf('distribution_drift')]: 'pass',
       audit_gate: 'pass',
       block_deployment: 'failure: RuntimeError: Deployment blocked: failed audits: null_checks, referential_integrity, row_counts',
       notify: 'skipped',
@@ -156,9 +201,8 @@ describe('workflows/quality-audits.yml', () => {
     expect(junitXml.match(/continue_on_error: the run went on/g)).toHaveLength(3);
 
     // A failed audit's notebook still holds its result and the error, in papermill's format.
-    const nbs = notebooksIn(run.runDir);
-    await validateNotebooks(nbs);
-    const rowCounts = readNotebook(join(run.runDir, 'row_counts.ipynb'));
+    await validateNotebooks(executedNotebooks(run.runDir));
+    const rowCounts = readNotebook(join(run.runDir, 'audit.0.ipynb'));
     expect(scraps(rowCounts)).toMatchObject({ status: 'fail' });
     expect(rowCounts.metadata.papermill).toMatchObject({ exception: true });
   }, 180_000);

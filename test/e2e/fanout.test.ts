@@ -25,6 +25,9 @@ describe('a matrix over notebooks', () => {
     const printed = (f: string) => readFileSync(join(runDir, f), 'utf8');
     expect(printed('audit.0.ipynb')).toContain('check_a 30 ok');
     expect(printed('audit.1.ipynb')).toContain('check_b 15 ok');
+    // Params rendered once per instance, reading its matrix values.
+    expect(printed('audit.0.ipynb')).toContain('label = \\"check_a at scale 3\\"');
+    expect(printed('audit.1.ipynb')).toContain('label = \\"check_b at scale 3\\"');
     expect(printed('report.ipynb')).toContain("total 75 ['check_a', 'check_b']");
   });
 

@@ -38,6 +38,21 @@ describe('matrix', () => {
     expect(instanceEnds.sort()).toEqual([0, 1, 2, 3]);
   });
 
+  it('renders params once per instance, with its values as matrix.*', async () => {
+    const plan = makePlan({
+      m: {
+        params: { label: 'coef=${{ matrix.coef }}' },
+        matrix: { axes: { coef: [0.1, 0.5] } },
+      },
+    });
+    const h = harness(plan, { m: score });
+    await h.run();
+    expect(h.executor.callsOf('m').map((c) => c.params)).toEqual([
+      { label: 'coef=0.1', coef: 0.1 },
+      { label: 'coef=0.5', coef: 0.5 },
+    ]);
+  });
+
   it('limits instances to maxParallel', async () => {
     const plan = makePlan({ m: { matrix: { axes: { coef: [1, 2, 3, 4, 5] }, maxParallel: 2 } } }, { concurrency: 8 });
     const h = harness(plan, { m: score });

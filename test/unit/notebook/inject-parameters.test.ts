@@ -72,6 +72,13 @@ describe('injectParameters', () => {
     expect(warnings).toEqual([`parameter "beta" is not defined in the notebook's parameters cell`]);
   });
 
+  test('no warning for params passed on purpose (defaults.params, a matrix axis naming the notebook)', async () => {
+    const nb = await fixture('two-params.ipynb');
+    const { warnings, notebook } = injectParameters(nb, { alpha: 1, beta: 2, gamma: 3 }, { language: 'python', expected: ['beta'] });
+    expect(warnings).toEqual([`parameter "gamma" is not defined in the notebook's parameters cell`]);
+    expect(notebook.metadata.papermill).toMatchObject({ parameters: { alpha: 1, beta: 2, gamma: 3 } });
+  });
+
   test('with no parameters nothing is injected (as papermill)', () => {
     const nb = book(code('a = 1', ['parameters']));
     expect(injectParameters(nb, {}, { language: 'python' })).toEqual({ notebook: nb, warnings: [] });

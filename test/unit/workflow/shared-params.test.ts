@@ -111,3 +111,33 @@ describe('matrix include and exclude', () => {
     ]);
   });
 });
+
+describe('matrix values in params', () => {
+  const yaml = (param: string, extra = '') => `name: s
+nodes:
+  a:
+    notebook: a.ipynb
+    matrix: { coef: [1, 2] }
+    params: { p: "${param}" }${extra}
+  b:
+    notebook: b.ipynb
+    needs: [a]
+`;
+  it('are checked where they are written: an unknown key (with did-you-mean), a node with no matrix, a condition', async () => {
+    expect(await errorsOf(yaml('${{ matrix.cof }}'))).toEqual([
+      'wf.yml:6:30: node "a" params.p: the matrix of node "a" has no "cof" — did you mean "coef"?',
+    ]);
+    expect(await errorsOf(yaml('x', '\n    if: matrix.coef == 1'))).toEqual([
+      'wf.yml:7:9: node "a" if: matrix.* can only be read in the params (and notebook:) of a matrix node — read the instances downstream as nodes.<id>.by',
+    ]);
+    expect(await errorsOf(yaml('x').replace('needs: [a]', 'needs: [a]\n    params: { q: "${{ matrix.coef }}" }'))).toEqual([
+      'wf.yml:10:23: node "b" params.q: node "b" has no matrix — add `matrix:` to the node',
+    ]);
+    expect(await errorsOf(yaml('${{ matrix.coef }}'))).toEqual([]);
+  });
+
+  it('evaluate in CEL with the instance values', () => {
+    const ctx = { params: {}, nodes: {}, run: { id: 'r', date: 'd', started_at: 's' }, matrix: { coef: 1.25, name: 'x' } };
+    expect(renderTemplate({ s: '${{ matrix.coef * 10.0 }}', t: 'n-${{ matrix.name }}' }, ctx)).toEqual({ s: 12.5, t: 'n-x' });
+  });
+});
