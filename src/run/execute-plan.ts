@@ -75,11 +75,39 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
     const summaryWritten = writeSummaryNotebook(runDir).catch((err: unknown) =>
       run.warn({ severity: 'warning', message: `summary.ipynb was not written: ${mask.mask((err as Error).message)}` }),
     );
-    run.finishing.push(summaryWritten);
+    run.finishing.push(summaryWritten, writeReport(runDir, o.notebookHtml ?? 'wait', (message) => run.warn({ severity: 'warning', message: mask.mask(message) })));
     // Bounded: a kernel still starting when the server died waits out its whole start timeout,
     // and an embedded server's stop ends every kernel anyway.
     await settleWithin(executor.close?.(), EXECUTOR_CLOSE_MS);
     await writeFile(join(runDir, 'jupyter-server.log'), mask.mask(`${handle.log.join('\n')}\n`)).catch(() => undefined);
+  }
+}
+
+/**
+ * report.html, from the saved record and notebooks (so already masked), then the notebooks' HTML
+ * it links to. Never fails the run: a problem is a warning.
+ */
+async function writeReport(
+  runDir: string,
+  notebookHtml: 'wait' | 'background' | false,
+  warn: (message: string) => void,
+): Promise<void> {
+  const [{ writeRunReport }, { renderNotebooksHtml }] = await Promise.all([
+    import('../summary/report-page.js'),
+    import('../summary/render-notebooks.js'),
+  ]);
+  let notebooks: string[];
+  try {
+    ({ notebooks } = await writeRunReport(runDir, { linkNotebookHtml: notebookHtml !== false }));
+  } catch (err) {
+    warn(`report.html was not written: ${(err as Error).message}`);
+    return;
+  }
+  if (notebookHtml === false) return;
+  try {
+    await renderNotebooksHtml(runDir, notebooks, { detached: notebookHtml === 'background' });
+  } catch (err) {
+    warn(`the executed notebooks were not rendered to HTML: ${(err as Error).message}`);
   }
 }
 

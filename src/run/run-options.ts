@@ -39,6 +39,13 @@ export interface CommonRunOptions {
   secrets?: Record<string, string>;
   /** Where secrets' `from_env` variables are read. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Every run ends by writing report.html (and summary.ipynb) into its run directory, which its
+   * links to the executed notebooks rendered to HTML by nbconvert, in `html/`: `'wait'` renders
+   * them before the run resolves, `'background'` leaves the renderer running after it (the CLI's
+   * choice: a person opens them later), `false` renders none. @default 'wait'
+   */
+  notebookHtml?: 'wait' | 'background' | false;
 }
 
 export interface RunWorkflowOptions extends CommonRunOptions {

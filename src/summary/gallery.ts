@@ -70,10 +70,10 @@ export interface RunGallery {
 /**
  * Reads run.json of `runDir` and every executed notebook it records (each node's, each matrix
  * instance's). A notebook that cannot be read is a problem, not an error; run.json missing or
- * unreadable throws (UsageError). Works on a run still `running` or whose flow was killed.
+ * unreadable throws (UsageError) unless `record` is given. Works on a run still `running` or whose flow was killed.
  */
-export async function readRunGallery(runDir: string): Promise<RunGallery> {
-  const run = await readRunRecord(runDir);
+export async function readRunGallery(runDir: string, record?: RunRecord): Promise<RunGallery> {
+  const run = record ?? (await readRunRecord(runDir));
   const gallery: RunGallery = { run, notebooks: [], items: [], problems: [] };
   for (const ref of notebookRefs(run, runDir)) {
     let nb: Notebook;

@@ -10,6 +10,7 @@ import { schemaCommand } from './schema.js';
 import { inspectCommand } from './inspect.js';
 import { runsCommand } from './runs.js';
 import { showCommand } from './show.js';
+import { reportCommand } from './report.js';
 
 /** Adds every command to the parser, in --help order: one import and one line each; nothing heavy here. */
 export function withCommands<T>(y: Argv<T>): Argv<T> {
@@ -22,5 +23,6 @@ export function withCommands<T>(y: Argv<T>): Argv<T> {
     .command(schemaCommand)
     .command(inspectCommand)
     .command(runsCommand)
-    .command(showCommand);
+    .command(showCommand)
+    .command(reportCommand);
 }
