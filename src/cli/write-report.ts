@@ -3,7 +3,14 @@ import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadRun } from '../ledger/load-run.js';
-import type { ReportArgs } from './commands/report.js';
+
+export interface ReportArgs {
+  runs: string[];
+  output?: string;
+  open: boolean;
+  'notebook-html': boolean;
+  'runs-dir': string;
+}
 
 /** A run directory as given, or the one a run id names (a directory is taken as is, run.json or not). */
 async function runDirOf(run: string, runsDir: string): Promise<string> {

@@ -75,7 +75,10 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
     const summaryWritten = writeSummaryNotebook(runDir).catch((err: unknown) =>
       run.warn({ severity: 'warning', message: `summary.ipynb was not written: ${mask.mask((err as Error).message)}` }),
     );
-    run.finishing.push(summaryWritten, writeReport(runDir, o.notebookHtml ?? 'wait', (message) => run.warn({ severity: 'warning', message: mask.mask(message) })));
+    run.finishing.push(
+      summaryWritten,
+      writeReport(runDir, o.notebookHtml ?? 'wait', (message) => run.warn({ severity: 'warning', message: mask.mask(message) })),
+    );
     // Bounded: a kernel still starting when the server died waits out its whole start timeout,
     // and an embedded server's stop ends every kernel anyway.
     await settleWithin(executor.close?.(), EXECUTOR_CLOSE_MS);
@@ -87,11 +90,7 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
  * report.html, from the saved record and notebooks (so already masked), then the notebooks' HTML
  * it links to. Never fails the run: a problem is a warning.
  */
-async function writeReport(
-  runDir: string,
-  notebookHtml: 'wait' | 'background' | false,
-  warn: (message: string) => void,
-): Promise<void> {
+async function writeReport(runDir: string, notebookHtml: 'wait' | 'background' | false, warn: (message: string) => void): Promise<void> {
   const [{ writeRunReport }, { renderNotebooksHtml }] = await Promise.all([
     import('../summary/report-page.js'),
     import('../summary/render-notebooks.js'),

@@ -15,7 +15,14 @@ import { formatDuration, formatValue } from './summary-notebook.js';
 export async function writeComparisonReport(runDirs: readonly string[], file: string): Promise<{ path: string; missing: string[] }> {
   const runs = await Promise.all(runDirs.map((d) => readReportRun(d)));
   const missing = runs.flatMap((r) => r.missing.map((m) => `${r.run.runId}: ${m}`));
-  await writeFileAtomic(file, await buildComparisonReport(runs.map((r) => r.run), dirname(file), missing));
+  await writeFileAtomic(
+    file,
+    await buildComparisonReport(
+      runs.map((r) => r.run),
+      dirname(file),
+      missing,
+    ),
+  );
   return { path: file, missing };
 }
 
@@ -39,7 +46,8 @@ export async function buildComparisonReport(runs: RunRecord[], pageDir: string, 
     })
     .join('');
   const sections: string[] = [];
-  if (missing.length > 0) sections.push(`<div class="banner"><strong>Incomplete:</strong><ul>${missing.map((m) => `<li>${esc(m)}</li>`).join('')}</ul></div>`);
+  if (missing.length > 0)
+    sections.push(`<div class="banner"><strong>Incomplete:</strong><ul>${missing.map((m) => `<li>${esc(m)}</li>`).join('')}</ul></div>`);
   const runRows = [
     ['workflow', (r: RunRecord) => esc(r.workflow)],
     ['started', (r: RunRecord) => esc(r.startedAt)],
@@ -64,7 +72,9 @@ export async function buildComparisonReport(runs: RunRecord[], pageDir: string, 
   );
   sections.push(`<h2 id="nodes">Nodes</h2><table id="compare-nodes"><tr><th>node</th>${runHead}</tr>${rows.join('')}</table>`);
   const charts = await Promise.all(
-    compareSpecs(runs).map(async (c) => `<div class="graphic compare-chart" data-output="${esc(c.key)}">${await renderVegaLite(c.spec)}</div>`),
+    compareSpecs(runs).map(
+      async (c) => `<div class="graphic compare-chart" data-output="${esc(c.key)}">${await renderVegaLite(c.spec)}</div>`,
+    ),
   );
   if (charts.length > 0) sections.push(`<h2 id="charts">Numeric outputs across the runs</h2><div class="gallery">${charts.join('')}</div>`);
   const header = `<h1>${esc(workflows.join(', '))}: ${runs.length} runs compared</h1><div class="muted">${runs.map((r) => esc(r.runId)).join(' · ')}</div>`;
@@ -73,7 +83,8 @@ export async function buildComparisonReport(runs: RunRecord[], pageDir: string, 
 
 function nodeCell(n: NodeState | undefined): string {
   if (!n) return '<span class="muted">not in this run</span>';
-  const duration = n.durationMs !== undefined && n.status !== 'skipped' ? ` <span class="muted">${esc(formatDuration(n.durationMs))}</span>` : '';
+  const duration =
+    n.durationMs !== undefined && n.status !== 'skipped' ? ` <span class="muted">${esc(formatDuration(n.durationMs))}</span>` : '';
   const error = n.status === 'failed' && n.error ? `<br><code>${esc(n.error.ename ?? n.error.errorClass)}</code>` : '';
   const outputs = Object.entries(n.outputs ?? {})
     .map(([k, v]) => `<br><code>${esc(k)}</code> = <code>${esc(formatValue(v))}</code>`)

@@ -56,6 +56,8 @@ figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 
 figure img { max-width: 100%; }
 figcaption { font-size: 12px; color: var(--muted); margin-top: 6px; }
 nav a { margin-right: 12px; }
+.cols { display: flex; gap: 24px; flex-wrap: wrap; align-items: flex-start; }
+.cols h3 { margin-top: 0; }
 `;
 
 /** A whole page: title, header HTML and body HTML, with the CSP and the CSS inline. */

@@ -27,5 +27,8 @@ export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
 }
 
 function inlineSvg(svg: string): string {
-  return svg.replace(/^<\?xml[^>]*>\s*/, '').replace(/^<!DOCTYPE[^>]*>\s*/, '').replace(/<!--[\s\S]*?-->\s*/g, '');
+  return svg
+    .replace(/^<\?xml[^>]*>\s*/, '')
+    .replace(/^<!DOCTYPE[^>]*>\s*/, '')
+    .replace(/<!--[\s\S]*?-->\s*/g, '');
 }

@@ -5,7 +5,11 @@ import type { NodeState } from '../events/run-state.js';
 import type { RunRecord } from '../ledger/run-record.js';
 
 const FONT = { font: 'Helvetica', labelFont: 'Helvetica', titleFont: 'Helvetica' };
-const config = { view: { stroke: null }, axis: { labelFont: FONT.font, titleFont: FONT.font }, legend: { labelFont: FONT.font, titleFont: FONT.font } };
+const config = {
+  view: { stroke: null },
+  axis: { labelFont: FONT.font, titleFont: FONT.font },
+  legend: { labelFont: FONT.font, titleFont: FONT.font },
+};
 
 /** One bar of the timeline: an attempt, or the wait before a retry. */
 export interface TimelineBar {
@@ -22,7 +26,8 @@ const KINDS: TimelineBar['kind'][] = ['succeeded', 'failed', 'cancelled', 'runni
 const KIND_COLOURS = ['#2e7d32', '#c62828', '#ef6c00', '#0969da', '#d0d7de'];
 
 function lanesOf(n: NodeState): [string, NodeState][] {
-  if (n.instances && n.instances.length > 0) return n.instances.map((inst, i) => [`${n.id}[${i}]`, inst] as [string, NodeState]).filter(([, s]) => s);
+  if (n.instances && n.instances.length > 0)
+    return n.instances.map((inst, i) => [`${n.id}[${i}]`, inst] as [string, NodeState]).filter(([, s]) => s);
   return [[n.id, n]];
 }
 
@@ -41,13 +46,7 @@ export function timelineBars(run: RunRecord): TimelineBar[] {
         const last = i === s.attempts.length - 1;
         const end = sec(a.finishedAt, until);
         const cancelled = last && s.status === 'cancelled';
-        const kind: TimelineBar['kind'] = cancelled
-          ? 'cancelled'
-          : a.error
-            ? 'failed'
-            : !a.finishedAt
-            ? 'running'
-              : 'succeeded';
+        const kind: TimelineBar['kind'] = cancelled ? 'cancelled' : a.error ? 'failed' : !a.finishedAt ? 'running' : 'succeeded';
         bars.push({
           lane,
           start: sec(a.startedAt, t0),
@@ -112,7 +111,9 @@ export function matrixTable(run: RunRecord, node: NodeState): MatrixTable | unde
   const rows = node.instances.flatMap((inst, i) => {
     if (!inst) return [];
     const keys = axes.length > 0 ? axes : Object.keys(inst.params ?? {});
-    return [{ instance: i, values: Object.fromEntries(keys.map((k) => [k, inst.params?.[k]])), status: inst.status, outputs: inst.outputs ?? {} }];
+    return [
+      { instance: i, values: Object.fromEntries(keys.map((k) => [k, inst.params?.[k]])), status: inst.status, outputs: inst.outputs ?? {} },
+    ];
   });
   const outputs = declared.length > 0 ? declared : [...new Set(rows.flatMap((r) => Object.keys(r.outputs)))];
   return { node: node.id, keys: axes, outputs, rows };
@@ -141,7 +142,11 @@ export function matrixSpecs(t: MatrixTable): { output: string; over: string; spe
         height: 220,
         config,
         data: {
-          values: done.map((r) => ({ [over]: r.values[over], [output]: r.outputs[output], ...(colour && { [colour]: String(r.values[colour]) }) })),
+          values: done.map((r) => ({
+            [over]: r.values[over],
+            [output]: r.outputs[output],
+            ...(colour && { [colour]: String(r.values[colour]) }),
+          })),
         },
         mark: { type: 'line', point: true },
         encoding: {

@@ -95,8 +95,14 @@ export function buildDot(run: RunRecord): string {
       if (!run.nodes[b.goto]) continue;
       const condition = b.when ?? 'otherwise';
       const chosen = branch !== undefined && branch.chose === b.goto;
-      const label = chosen ? `${cut(condition)}${Object.keys(branch.operands).length ? `\n${cut(operandsText(branch.operands), 80)}` : ''}` : cut(condition);
-      const style = chosen ? 'color="#2e7d32", fontcolor="#2e7d32", penwidth=2' : branch ? 'style=dashed, color="#afb8c1", fontcolor="#8c959f"' : 'style=dashed';
+      const label = chosen
+        ? `${cut(condition)}${Object.keys(branch.operands).length ? `\n${cut(operandsText(branch.operands), 80)}` : ''}`
+        : cut(condition);
+      const style = chosen
+        ? 'color="#2e7d32", fontcolor="#2e7d32", penwidth=2'
+        : branch
+          ? 'style=dashed, color="#afb8c1", fontcolor="#8c959f"'
+          : 'style=dashed';
       out.push(`  ${q(id)} -> ${q(b.goto)} [label=${q(label)}, ${style}, class=${q(chosen ? 'branch-chosen' : 'branch')}];`);
     }
   }

@@ -59,7 +59,8 @@ export async function readReportRun(runDir: string): Promise<ReportRun> {
     );
   }
   const gallery = await readRunGallery(runDir, run);
-  for (const p of gallery.problems) missing.push(`the notebook of ${label(p.node, p.instance)} could not be read (${p.path}): ${p.message}`);
+  for (const p of gallery.problems)
+    missing.push(`the notebook of ${label(p.node, p.instance)} could not be read (${p.path}): ${p.message}`);
   const failingCells: Record<string, string> = {};
   for (const ref of notebookRefs(run, runDir)) {
     const state = ref.instance === undefined ? run.nodes[ref.node] : run.nodes[ref.node]?.instances?.[ref.instance];
@@ -78,11 +79,11 @@ async function runFromEvents(runDir: string): Promise<RunRecord | undefined> {
   } catch {
     return undefined;
   }
-  const state = initialRunState();
+  let state = initialRunState();
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {
-      reduceRunStateInPlace(state, JSON.parse(line) as RunEvent);
+      state = reduceRunStateInPlace(state, JSON.parse(line) as RunEvent);
     } catch {
       // a line cut short by the kill: the ones before it still count
     }
@@ -129,7 +130,10 @@ export interface RunReportOptions {
  * Writes a run's report.html atomically; returns its path, what is missing from the run, and the
  * executed notebooks that could be read (to render to HTML).
  */
-export async function writeRunReport(runDir: string, opts: RunReportOptions = {}): Promise<{ path: string; missing: string[]; notebooks: string[] }> {
+export async function writeRunReport(
+  runDir: string,
+  opts: RunReportOptions = {},
+): Promise<{ path: string; missing: string[]; notebooks: string[] }> {
   const file = opts.file ?? join(runDir, REPORT_FILE);
   const data = await readReportRun(runDir);
   await writeFileAtomic(file, await buildRunReport(data, dirname(file), opts));
@@ -142,20 +146,25 @@ export async function buildRunReport(data: ReportRun, pageDir: string, opts: Run
   const link = (path: string) => encodeURI(relative(pageDir, path).split('\\').join('/'));
   const sections: string[] = [];
   if (data.missing.length > 0) {
-    sections.push(`<div class="banner" id="missing"><strong>Incomplete:</strong><ul>${data.missing.map((m) => `<li>${esc(m)}</li>`).join('')}</ul></div>`);
+    sections.push(
+      `<div class="banner" id="missing"><strong>Incomplete:</strong><ul>${data.missing.map((m) => `<li>${esc(m)}</li>`).join('')}</ul></div>`,
+    );
   }
-  sections.push(`<h2 id="run">Run</h2>${runFacts(run)}${paramsTable(run.params)}`);
+  sections.push(`<h2 id="run">Run</h2><div class="cols">${runFacts(run)}<div>${paramsTable(run.params)}</div></div>`);
   sections.push(`<h2 id="graph">Graph</h2><div class="graphic" id="dag">${await graphSvg(run)}</div>`);
   const timeline = timelineSpec(run);
-  if (timeline) sections.push(`<h2 id="timeline">Timeline</h2><div class="graphic" id="timeline-chart">${await renderVegaLite(timeline)}</div>`);
+  if (timeline)
+    sections.push(`<h2 id="timeline">Timeline</h2><div class="graphic" id="timeline-chart">${await renderVegaLite(timeline)}</div>`);
   if (data.gallery.items.length > 0) sections.push(`<h2 id="gallery">Gallery</h2>${gallerySection(data.gallery.items, link)}`);
   const matrices = Object.values(run.nodes)
     .map((n) => matrixTable(run, n))
     .filter((t): t is MatrixTable => t !== undefined);
   for (const t of matrices) sections.push(await matrixSection(t));
-  sections.push(`<h2 id="nodes">Nodes</h2>${Object.values(run.nodes)
-    .map((n) => nodeSection(run, n, data, link, opts))
-    .join('\n')}`);
+  sections.push(
+    `<h2 id="nodes">Nodes</h2>${Object.values(run.nodes)
+      .map((n) => nodeSection(run, n, data, link, opts))
+      .join('\n')}`,
+  );
   const header = `<h1>${esc(run.workflow)} ${badge(run.status)}</h1><div class="muted">run ${esc(run.runId)} · ${esc(countsText(run))}</div>
 <nav><a href="#run">Run</a><a href="#graph">Graph</a>${timeline ? '<a href="#timeline">Timeline</a>' : ''}${data.gallery.items.length ? '<a href="#gallery">Gallery</a>' : ''}<a href="#nodes">Nodes</a></nav>`;
   return page(`${run.workflow} ${run.runId}: ${run.status}`, header, sections.join('\n'));
@@ -213,7 +222,8 @@ function gallerySection(items: GalleryItem[], link: (p: string) => string): stri
 /** The richest of a mime bundle as HTML: images as data: URIs, HTML cleaned, text as text. */
 function mimeHtml(data: Record<string, unknown>): string {
   const text = (v: unknown) => (Array.isArray(v) ? v.join('') : String(v));
-  if (data['image/png'] !== undefined) return `<img alt="figure" src="data:image/png;base64,${esc(text(data['image/png']).replace(/\s/g, ''))}">`;
+  if (data['image/png'] !== undefined)
+    return `<img alt="figure" src="data:image/png;base64,${esc(text(data['image/png']).replace(/\s/g, ''))}">`;
   if (data['image/svg+xml'] !== undefined) {
     return `<img alt="figure" src="data:image/svg+xml;base64,${Buffer.from(text(data['image/svg+xml'])).toString('base64')}">`;
   }
@@ -231,7 +241,11 @@ async function matrixSection(t: MatrixTable): Promise<string> {
           .join('')}</tr>`,
     )
     .join('');
-  const charts = await Promise.all(matrixSpecs(t).map(async (c) => `<div class="graphic matrix-chart" data-output="${esc(c.output)}">${await renderVegaLite(c.spec)}</div>`));
+  const charts = await Promise.all(
+    matrixSpecs(t).map(
+      async (c) => `<div class="graphic matrix-chart" data-output="${esc(c.output)}">${await renderVegaLite(c.spec)}</div>`,
+    ),
+  );
   return `<h2 id="matrix-${esc(t.node)}">Matrix: ${esc(t.node)}</h2><table class="matrix" data-node="${esc(t.node)}"><tr>${head}</tr>${rows}</table>${charts.length ? `<div class="gallery">${charts.join('')}</div>` : ''}`;
 }
 
@@ -241,7 +255,14 @@ function nodeSection(run: RunRecord, n: NodeState, data: ReportRun, link: (p: st
   parts.push(
     facts([
       ['status', badge(n.status)],
-      ['kind', n.decision ? 'decision node (no notebook, no kernel)' : n.instances?.length ? `matrix of ${n.instances.length} instances` : undefined],
+      [
+        'kind',
+        n.decision
+          ? 'decision node (no notebook, no kernel)'
+          : n.instances?.length
+            ? `matrix of ${n.instances.length} instances`
+            : undefined,
+      ],
       ['notebook', n.notebook ? `<code>${esc(n.notebook)}</code>` : undefined],
       ['duration', n.durationMs === undefined ? undefined : esc(formatDuration(n.durationMs))],
       ['skipped', n.skip ? esc(skipText(n.skip)) : undefined],
@@ -257,7 +278,9 @@ function nodeSection(run: RunRecord, n: NodeState, data: ReportRun, link: (p: st
       }</p>`,
     );
   }
-  const lanes: [string, NodeState][] = n.instances?.length ? n.instances.map((s, i) => [`${n.id}[${i}]`, s] as [string, NodeState]).filter(([, s]) => s) : [[n.id, n]];
+  const lanes: [string, NodeState][] = n.instances?.length
+    ? n.instances.map((s, i) => [`${n.id}[${i}]`, s] as [string, NodeState]).filter(([, s]) => s)
+    : [[n.id, n]];
   for (const [lane, s] of lanes) {
     if (lanes.length > 1) parts.push(`<h3>${esc(lane)} ${badge(s.status)}</h3>`);
     parts.push(attemptsTable(s));
@@ -275,7 +298,11 @@ function attemptsTable(s: NodeState): string {
   if (s.attempts.length === 0) return '';
   const rows = s.attempts.map((a) => {
     const ms = a.finishedAt ? Date.parse(a.finishedAt) - Date.parse(a.startedAt) : undefined;
-    const result = a.error ? `${esc(a.error.errorClass)}: ${esc(a.error.ename ? `${a.error.ename}: ${a.error.evalue ?? ''}` : a.error.message)}` : a.finishedAt ? 'ok' : 'did not finish';
+    const result = a.error
+      ? `${esc(a.error.errorClass)}: ${esc(a.error.ename ? `${a.error.ename}: ${a.error.evalue ?? ''}` : a.error.message)}`
+      : a.finishedAt
+        ? 'ok'
+        : 'did not finish';
     return `<tr><td>${a.attempt}</td><td>${esc(a.startedAt)}</td><td>${ms === undefined ? '' : esc(formatDuration(ms))}</td><td>${result}</td></tr>`;
   });
   return `<table class="attempts"><tr><th>attempt</th><th>started</th><th>took</th><th>result</th></tr>${rows.join('')}</table>`;

@@ -1,6 +1,7 @@
 // Ctrl-C and SIGTERM on a real run (cancel.yml: quick → wait → after, `wait` never ends by
 // itself): the running kernel is interrupted, the partial notebook saved, every unfinished node
 // recorded `cancelled`, the server stopped, and flow exits 130 (143 for SIGTERM).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -48,6 +49,8 @@ describe('flow run: interrupted', () => {
     expect(statuses(run)).toEqual({ quick: 'succeeded', wait: 'cancelled', after: 'cancelled' });
     expect(run.nodes.after.attempts).toEqual([]);
     expect(readEvents(runDir).at(-1)).toMatchObject({ type: 'run_finished', status: 'cancelled', exitCode: 130 });
+    // The report is written after Ctrl-C too, saying so.
+    expect(readFileSync(join(runDir, 'report.html'), 'utf8')).toMatch(/<h1>cancel <span class="status s-cancelled">/);
 
     // The partial notebook: valid, the interrupted cell failed with KeyboardInterrupt, the rest pending.
     validateNotebooks([join(runDir, 'wait.ipynb'), join(runDir, 'quick.ipynb')]);
