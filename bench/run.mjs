@@ -1,8 +1,8 @@
 // `npm run bench`: flow against papermill and `jupyter nbconvert --execute`, interleaved, in one run.
 // Writes bench/RESULTS.md (the table, the machine) and bench/.work/results.json (every sample).
-//   node bench/run.mjs [--rounds 3] [--only chain,sleep8,cells100,percell,print20mb,cli,sched]
+//   node bench/run.mjs [--rounds 3] [--only chain,sleep8,cells100,percell,print20mb,report,cli,sched]
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,7 @@ const opt = (name, dflt) => {
   return i >= 0 ? argv[i + 1] : dflt;
 };
 const ROUNDS = Number(opt('rounds', 3));
-const ONLY = opt('only', 'chain,sleep8,cells100,percell,print20mb,cli,sched').split(',');
+const ONLY = opt('only', 'chain,sleep8,cells100,percell,print20mb,report,cli,sched').split(',');
 
 // The reference tools come from the project's dev environment (`npm run setup` pip-installs the
 // pinned papermill and nbconvert of python/requirements-dev.txt into .venv), or BENCH_VENV.
@@ -182,6 +182,54 @@ const scenarios = {
         r < 2,
       ],
     ]),
+  report: async (r) => {
+    // The report of a real HESA run (validation errors, a retry) and of a synthetic 1,000-node
+    // run (bench/report-run.mjs), written again by `flow report` with no notebook HTML: flow's
+    // own time. nbconvert's rendering of the HESA notebooks is measured apart, as is `flow show`
+    // of the same run (a process that reads run.json and prints it) for reference.
+    const hesaRuns = join(work, 'report-runs');
+    const wide = join(work, 'report1000');
+    if (r === 0) {
+      rmSync(hesaRuns, { recursive: true, force: true });
+      rmSync(wide, { recursive: true, force: true });
+      const h = await run('node', [
+        flowMain,
+        'run',
+        'workflows/hesa-return.yml',
+        '-p',
+        'inject_errors=true',
+        '-p',
+        'flaky_failures=1',
+        '-p',
+        `workdir=${join(work, 'report-work')}`,
+        '--reporter',
+        'plain',
+        '--runs-dir',
+        hesaRuns,
+      ]);
+      extra['report.hesa_dir'] = [/run directory: (.+)/.exec(h.out)?.[1]];
+      await run('node', [join(here, 'report-run.mjs'), wide]);
+    }
+    const hesaDir = extra['report.hesa_dir'][0];
+    await interleave(r, [
+      ['report.hesa', () => run('node', [flowMain, 'report', hesaDir, '--no-notebook-html'])],
+      ['report.show', () => run('node', [flowMain, 'show', hesaDir])],
+      ['report.wide1000', () => run('node', [flowMain, 'report', wide, '--no-notebook-html'])],
+      [
+        'report.nbconvert',
+        () => {
+          const notebooks = readdirSync(hesaDir)
+            .filter((f) => f.endsWith('.ipynb') && !f.startsWith('summary'))
+            .map((f) => join(hesaDir, f));
+          return run(py, ['-m', 'flow_jupyter.render_html', join(work, 'report-html'), ...notebooks], {
+            extraEnv: { PYTHONPATH: join(repo, 'python') },
+          });
+        },
+        r < 2,
+      ],
+    ]);
+    extra['report.wide1000_mb'] = [statSync(join(wide, 'report.html')).size / 1e6];
+  },
   cli: async () => {
     for (let i = 0; i < 5; i++) record('cli.help', await run('node', [flowMain, '--help']));
     for (let i = 0; i < 3; i++) record('cli.validate1000', await run('node', [flowMain, 'validate', join(dirs.wide1000, 'wide1000.yml')]));
@@ -254,7 +302,7 @@ const started = Date.now();
 process.stdout.write(`flow benchmark: ${ROUNDS} rounds, scenarios ${ONLY.join(', ')}\n`);
 for (let r = 0; r < ROUNDS; r++) {
   process.stdout.write(`round ${r + 1}/${ROUNDS}\n`);
-  for (const name of ['chain', 'sleep8', 'cells100', 'percell', 'print20mb']) {
+  for (const name of ['chain', 'sleep8', 'cells100', 'percell', 'print20mb', 'report']) {
     if (ONLY.includes(name)) await scenarios[name](r);
   }
 }
@@ -339,6 +387,27 @@ if (ONLY.includes('print20mb')) {
     NaN,
     '≤ 250 MB',
     mem <= 250,
+  );
+}
+if (ONLY.includes('report')) {
+  add(
+    'report.html of the HESA run (`flow report`)',
+    fmt(med('report.hesa')),
+    `\`flow show\` of it ${fmt(med('report.show'))}; nbconvert of its notebooks, apart, ${fmt(med('report.nbconvert'))}`,
+    '`flow show`',
+    ratio(med('report.hesa'), med('report.show')),
+    '≤ 1 s',
+    med('report.hesa') <= 1,
+  );
+  const mb = med('report.wide1000_mb');
+  add(
+    'report.html of a 1,000-node run',
+    `${fmt(med('report.wide1000'))}, ${fmt(mb, ' MB', 1)}`,
+    '',
+    '',
+    NaN,
+    '≤ 5 s and ≤ 10 MB',
+    med('report.wide1000') <= 5 && mb <= 10,
   );
 }
 if (ONLY.includes('cli')) {

@@ -7,8 +7,7 @@ import { writeFileAtomic } from '../ledger/atomic-write.js';
 import type { RunRecord } from '../ledger/run-record.js';
 import { badge, esc, page } from './html.js';
 import { compareSpecs } from './report-charts.js';
-import { readReportRun, REPORT_FILE } from './report-page.js';
-import { renderVegaLite } from './render-graphics.js';
+import { chartSvg, readReportRun, REPORT_FILE } from './report-page.js';
 import { formatDuration, formatValue } from './summary-notebook.js';
 
 /** Reads each run directory (as the run report does) and writes the comparison page to `file`. */
@@ -72,9 +71,7 @@ export async function buildComparisonReport(runs: RunRecord[], pageDir: string, 
   );
   sections.push(`<h2 id="nodes">Nodes</h2><table id="compare-nodes"><tr><th>node</th>${runHead}</tr>${rows.join('')}</table>`);
   const charts = await Promise.all(
-    compareSpecs(runs).map(
-      async (c) => `<div class="graphic compare-chart" data-output="${esc(c.key)}">${await renderVegaLite(c.spec)}</div>`,
-    ),
+    compareSpecs(runs).map(async (c) => `<div class="graphic compare-chart" data-output="${esc(c.key)}">${await chartSvg(c.spec)}</div>`),
   );
   if (charts.length > 0) sections.push(`<h2 id="charts">Numeric outputs across the runs</h2><div class="gallery">${charts.join('')}</div>`);
   const header = `<h1>${esc(workflows.join(', '))}: ${runs.length} runs compared</h1><div class="muted">${runs.map((r) => esc(r.runId)).join(' · ')}</div>`;

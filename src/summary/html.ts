@@ -15,16 +15,25 @@ export function esc(s: unknown): string {
  */
 export const REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
+const DROPPED_ELEMENTS = /<script\b[\s\S]*?<\/script\s*>|<\/?(script|iframe|frame|frameset|object|embed|link|meta|base)\b[^>]*>/gi;
+/** `on…=` handler attributes, after whitespace or a slash (both separate attributes in HTML). */
+const HANDLER = /[\s/]+on[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi;
+/** A URL attribute whose value is a `javascript:` URL, quoted or not. */
+const SCRIPT_URL = /\s(href|src|action|formaction|xlink:href)\s*=\s*("\s*javascript:[^"]*"|'\s*javascript:[^']*'|javascript:[^\s>]*)/gi;
+
 /**
  * An HTML output of a notebook, for embedding: scripts, frames, objects and event handlers are
- * removed (the CSP would refuse them anyway, with a console error each).
+ * removed (the CSP would refuse them anyway, with a console error each). Removal repeats until
+ * nothing changes, so that pieces left around a removed tag cannot form a new one; handlers and
+ * script URLs are looked for inside tags only, so text that reads `onset = …` is kept.
  */
 export function embeddableHtml(html: string): string {
-  return html
-    .replace(/<script\b[\s\S]*?<\/script\s*>/gi, '')
-    .replace(/<(script|iframe|object|embed|link|meta|base)\b[^>]*>/gi, '')
-    .replace(/\s+on[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '')
-    .replace(/(href|src)\s*=\s*("|')\s*javascript:[^"']*\2/gi, '');
+  let out = html;
+  for (let prev = ''; prev !== out; ) {
+    prev = out;
+    out = out.replace(DROPPED_ELEMENTS, '');
+  }
+  return out.replace(/<[a-z][^>]*>/gi, (tag) => tag.replace(HANDLER, '').replace(SCRIPT_URL, ''));
 }
 
 const CSS = `

@@ -14,6 +14,8 @@ const config = {
 /** One bar of the timeline: an attempt, or the wait before a retry. */
 export interface TimelineBar {
   lane: string;
+  /** The lane's place, top to bottom. */
+  order: number;
   start: number;
   end: number;
   kind: 'succeeded' | 'failed' | 'cancelled' | 'running' | 'retry wait';
@@ -40,8 +42,10 @@ export function timelineBars(run: RunRecord): TimelineBar[] {
   const until = Date.parse(run.finishedAt ?? run.updatedAt ?? run.startedAt);
   const sec = (iso: string | undefined, fallback: number) => ((iso ? Date.parse(iso) : fallback) - t0) / 1000;
   const bars: TimelineBar[] = [];
+  let order = 0;
   for (const n of Object.values(run.nodes)) {
     for (const [lane, s] of lanesOf(n)) {
+      order++;
       s.attempts.forEach((a, i) => {
         const last = i === s.attempts.length - 1;
         const end = sec(a.finishedAt, until);
@@ -49,6 +53,7 @@ export function timelineBars(run: RunRecord): TimelineBar[] {
         const kind: TimelineBar['kind'] = cancelled ? 'cancelled' : a.error ? 'failed' : !a.finishedAt ? 'running' : 'succeeded';
         bars.push({
           lane,
+          order,
           start: sec(a.startedAt, t0),
           end: Math.max(end, sec(a.startedAt, t0) + 0.01),
           kind,
@@ -56,7 +61,8 @@ export function timelineBars(run: RunRecord): TimelineBar[] {
           ...(a.error && { error: a.error.ename ?? a.error.errorClass }),
         });
         const next = s.attempts[i + 1];
-        if (next && a.finishedAt) bars.push({ lane, start: end, end: sec(next.startedAt, until), kind: 'retry wait', attempt: a.attempt });
+        if (next && a.finishedAt)
+          bars.push({ lane, order, start: end, end: sec(next.startedAt, until), kind: 'retry wait', attempt: a.attempt });
       });
     }
   }
@@ -66,18 +72,20 @@ export function timelineBars(run: RunRecord): TimelineBar[] {
 export function timelineSpec(run: RunRecord): TopLevelSpec | undefined {
   const bars = timelineBars(run);
   if (bars.length === 0) return undefined;
-  const lanes = [...new Set(bars.map((b) => b.lane))];
+  const lanes = new Set(bars.map((b) => b.lane)).size;
+  // Lanes in plan order by a field: a sort list of a thousand lanes overflows Vega's expression parser.
+  const sort = { field: 'order', op: 'min' } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     width: 900,
-    height: Math.max(60, lanes.length * 18),
+    height: Math.max(60, lanes * 18),
     config,
     data: { values: bars as unknown as Record<string, unknown>[] },
     layer: [
       {
         mark: { type: 'bar', cornerRadius: 2, height: 12 },
         encoding: {
-          y: { field: 'lane', type: 'nominal', sort: lanes, title: null },
+          y: { field: 'lane', type: 'nominal', sort, title: null },
           x: { field: 'start', type: 'quantitative', title: 'seconds from the start of the run' },
           x2: { field: 'end' },
           color: { field: 'kind', type: 'nominal', title: null, scale: { domain: KINDS, range: KIND_COLOURS } },
@@ -87,7 +95,7 @@ export function timelineSpec(run: RunRecord): TopLevelSpec | undefined {
         transform: [{ filter: 'isValid(datum.error)' }],
         mark: { type: 'text', align: 'left', dx: 3, fontSize: 9, font: FONT.font },
         encoding: {
-          y: { field: 'lane', type: 'nominal', sort: lanes },
+          y: { field: 'lane', type: 'nominal', sort },
           x: { field: 'end', type: 'quantitative' },
           text: { field: 'error' },
         },
@@ -106,8 +114,8 @@ export interface MatrixTable {
 
 export function matrixTable(run: RunRecord, node: NodeState): MatrixTable | undefined {
   if (!node.instances || node.instances.length === 0) return undefined;
-  const axes = Object.keys(run.workflowSnapshot?.nodes[node.id]?.matrix ?? {});
-  const declared = Object.keys(run.workflowSnapshot?.nodes[node.id]?.outputs ?? {});
+  const axes = Object.keys(run.workflowSnapshot?.nodes?.[node.id]?.matrix ?? {});
+  const declared = Object.keys(run.workflowSnapshot?.nodes?.[node.id]?.outputs ?? {});
   const rows = node.instances.flatMap((inst, i) => {
     if (!inst) return [];
     const keys = axes.length > 0 ? axes : Object.keys(inst.params ?? {});
@@ -116,7 +124,9 @@ export function matrixTable(run: RunRecord, node: NodeState): MatrixTable | unde
     ];
   });
   const outputs = declared.length > 0 ? declared : [...new Set(rows.flatMap((r) => Object.keys(r.outputs)))];
-  return { node: node.id, keys: axes, outputs, rows };
+  // Without the workflow's matrix (a run rebuilt from events), every param is a key.
+  const keys = axes.length > 0 ? axes : [...new Set(rows.flatMap((r) => Object.keys(r.values)))];
+  return { node: node.id, keys, outputs, rows };
 }
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);

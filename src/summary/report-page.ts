@@ -16,11 +16,14 @@ import { badge, embeddableHtml, esc, facts, page } from './html.js';
 import { matrixSpecs, matrixTable, timelineSpec, type MatrixTable } from './report-charts.js';
 import { buildDot, skipText } from './report-dot.js';
 import { renderDot, renderVegaLite } from './render-graphics.js';
+import type { TopLevelSpec } from 'vega-lite';
 import { formatDuration, formatValue } from './summary-notebook.js';
 import { notebookHtmlPath } from './render-notebooks.js';
 
 /** The file written into the run directory. */
 export const REPORT_FILE = 'report.html';
+/** Unreadable notebooks named at the top of the page; the rest are counted. */
+const MAX_PROBLEMS_NAMED = 10;
 /** Lines of a traceback shown; the rest is in the notebook. */
 const TRACEBACK_LINES = 40;
 
@@ -59,8 +62,13 @@ export async function readReportRun(runDir: string): Promise<ReportRun> {
     );
   }
   const gallery = await readRunGallery(runDir, run);
-  for (const p of gallery.problems)
+  // Named one by one up to a point: a moved run directory can lose a thousand notebooks at once.
+  for (const p of gallery.problems.slice(0, MAX_PROBLEMS_NAMED)) {
     missing.push(`the notebook of ${label(p.node, p.instance)} could not be read (${p.path}): ${p.message}`);
+  }
+  if (gallery.problems.length > MAX_PROBLEMS_NAMED) {
+    missing.push(`and ${gallery.problems.length - MAX_PROBLEMS_NAMED} more notebooks could not be read`);
+  }
   const failingCells: Record<string, string> = {};
   for (const ref of notebookRefs(run, runDir)) {
     const state = ref.instance === undefined ? run.nodes[ref.node] : run.nodes[ref.node]?.instances?.[ref.instance];
@@ -80,10 +88,13 @@ async function runFromEvents(runDir: string): Promise<RunRecord | undefined> {
     return undefined;
   }
   let state = initialRunState();
+  let lastAt: string | undefined;
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {
-      state = reduceRunStateInPlace(state, JSON.parse(line) as RunEvent);
+      const ev = JSON.parse(line) as RunEvent & { at?: string };
+      state = reduceRunStateInPlace(state, ev);
+      if (typeof ev.at === 'string') lastAt = ev.at;
     } catch {
       // a line cut short by the kill: the ones before it still count
     }
@@ -96,7 +107,7 @@ async function runFromEvents(runDir: string): Promise<RunRecord | undefined> {
     flowVersion: 'unknown',
     workflowHash: '',
     workflowSnapshot: { name: state.workflow, file: state.workflowFile, hash: '', nodes: {} },
-    updatedAt: state.finishedAt ?? state.startedAt,
+    updatedAt: state.finishedAt ?? lastAt ?? state.startedAt,
   };
 }
 
@@ -153,8 +164,7 @@ export async function buildRunReport(data: ReportRun, pageDir: string, opts: Run
   sections.push(`<h2 id="run">Run</h2><div class="cols">${runFacts(run)}<div>${paramsTable(run.params)}</div></div>`);
   sections.push(`<h2 id="graph">Graph</h2><div class="graphic" id="dag">${await graphSvg(run)}</div>`);
   const timeline = timelineSpec(run);
-  if (timeline)
-    sections.push(`<h2 id="timeline">Timeline</h2><div class="graphic" id="timeline-chart">${await renderVegaLite(timeline)}</div>`);
+  if (timeline) sections.push(`<h2 id="timeline">Timeline</h2><div class="graphic" id="timeline-chart">${await chartSvg(timeline)}</div>`);
   if (data.gallery.items.length > 0) sections.push(`<h2 id="gallery">Gallery</h2>${gallerySection(data.gallery.items, link)}`);
   const matrices = Object.values(run.nodes)
     .map((n) => matrixTable(run, n))
@@ -210,6 +220,15 @@ async function graphSvg(run: RunRecord): Promise<string> {
   }
 }
 
+/** A chart's SVG; one that cannot be drawn says why instead of failing the page. */
+export async function chartSvg(spec: TopLevelSpec): Promise<string> {
+  try {
+    return await renderVegaLite(spec);
+  } catch (err) {
+    return `<p class="banner">The chart could not be drawn: ${esc((err as Error).message)}</p>`;
+  }
+}
+
 function gallerySection(items: GalleryItem[], link: (p: string) => string): string {
   const figures = items.map((item) => {
     const what = item.kind === 'scrap' ? `scrap <code>${esc(item.scrap)}</code>` : 'a cell tagged <code>report</code>';
@@ -242,15 +261,13 @@ async function matrixSection(t: MatrixTable): Promise<string> {
     )
     .join('');
   const charts = await Promise.all(
-    matrixSpecs(t).map(
-      async (c) => `<div class="graphic matrix-chart" data-output="${esc(c.output)}">${await renderVegaLite(c.spec)}</div>`,
-    ),
+    matrixSpecs(t).map(async (c) => `<div class="graphic matrix-chart" data-output="${esc(c.output)}">${await chartSvg(c.spec)}</div>`),
   );
   return `<h2 id="matrix-${esc(t.node)}">Matrix: ${esc(t.node)}</h2><table class="matrix" data-node="${esc(t.node)}"><tr>${head}</tr>${rows}</table>${charts.length ? `<div class="gallery">${charts.join('')}</div>` : ''}`;
 }
 
 function nodeSection(run: RunRecord, n: NodeState, data: ReportRun, link: (p: string) => string, opts: RunReportOptions): string {
-  const snapshot = run.workflowSnapshot?.nodes[n.id];
+  const snapshot = run.workflowSnapshot?.nodes?.[n.id];
   const parts: string[] = [];
   parts.push(
     facts([
