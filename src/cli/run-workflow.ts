@@ -11,11 +11,13 @@ import { Secrets } from '../workflow/secrets.js';
 import { takeEarlyServer } from './early-server.js';
 import { formatDryRun } from './format-dry-run.js';
 import type { JupyterArgs } from './jupyter-options.js';
+import { notifyChannels } from './notify-channels.js';
+import type { NotifyArgs } from './notify-options.js';
 import type { ReportArgs } from './report-options.js';
 import { printWarning, runInTerminal } from './run-in-terminal.js';
 
 /** `flow run`'s arguments, as yargs parses them. */
-export interface RunArgs extends JupyterArgs, ReportArgs {
+export interface RunArgs extends JupyterArgs, ReportArgs, NotifyArgs {
   workflow: string;
   param?: string[];
   raw?: string[];
@@ -30,7 +32,7 @@ export interface RunArgs extends JupyterArgs, ReportArgs {
 }
 
 /** `flow resume`'s arguments. */
-export interface ResumeArgs extends JupyterArgs, ReportArgs {
+export interface ResumeArgs extends JupyterArgs, ReportArgs, NotifyArgs {
   run: string;
   runsDir: string;
   force?: boolean;
@@ -79,6 +81,7 @@ export async function runWorkflowCommand(args: RunArgs): Promise<number> {
   try {
     const sources = paramSources(args);
     const secrets = secretArgs(args.secret);
+    const notify = notifyChannels(args);
     const { startRun } = await import('../run/start-run.js');
     const result = await runInTerminal(args, (common) =>
       startRun({
@@ -92,6 +95,7 @@ export async function runWorkflowCommand(args: RunArgs): Promise<number> {
         from: args.from,
         secrets,
         notebookHtml: NOTEBOOK_HTML,
+        notify,
       }),
     );
     return result.exitCode;
@@ -131,6 +135,7 @@ export async function resumeCommand(args: ResumeArgs): Promise<number> {
       server: { jupyter: args.jupyter, serverUrl: args.serverUrl },
       secrets: secretArgs(args.secret),
       notebookHtml: NOTEBOOK_HTML,
+      notify: notifyChannels(args),
     }),
   );
   if ('nothingToResume' in result && result.nothingToResume) {

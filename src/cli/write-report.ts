@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadRun } from '../ledger/load-run.js';
 
-export interface ReportArgs {
+export interface FlowReportArgs {
   runs: string[];
   output?: string;
   open: boolean;
@@ -21,7 +21,7 @@ async function runDirOf(run: string, runsDir: string): Promise<string> {
   return isDir ? resolve(run) : (await loadRun(run, runsDir)).runDir;
 }
 
-export async function writeReport(args: ReportArgs): Promise<number> {
+export async function writeReport(args: FlowReportArgs): Promise<number> {
   const dirs = await Promise.all(args.runs.map((r) => runDirOf(r, args['runs-dir'])));
   let path: string;
   let missing: string[];

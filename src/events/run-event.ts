@@ -120,7 +120,21 @@ export type RunEvent =
       exitCode: number;
       durationMs: number;
       counts: Partial<Record<NodeStatus, number>>;
-    });
+    })
+  // After run_finished: how each `notify:` channel's message went (it never changes the run's status).
+  | (Base & { type: 'notification_sent' } & NotificationOutcome)
+  | (Base & { type: 'notification_failed' } & NotificationOutcome);
+
+/** One channel's message about a run: `event` is why it was sent (failure, success, recovered…). */
+export interface NotificationOutcome {
+  channel: string;
+  event: string;
+  attempts: number;
+  /** What the server said: an SMTP reply, an HTTP status. */
+  answer?: string;
+  /** Why it was not sent (credentials masked). */
+  error?: string;
+}
 
 export type RunEventType = RunEvent['type'];
 

@@ -1,5 +1,5 @@
 // The state of a run as a pure fold over RunEvents: the UI renders it, the ledger saves it.
-import type { BranchDecision, NodeError, NodeStatus, RunEvent, SkipReason } from './run-event.js';
+import type { BranchDecision, NodeError, NodeStatus, NotificationOutcome, RunEvent, SkipReason } from './run-event.js';
 
 export interface AttemptRecord {
   attempt: number;
@@ -60,6 +60,8 @@ export interface RunState {
   /** In plan order. */
   nodes: Record<string, NodeState>;
   logs: { level: string; message: string; node?: string }[];
+  /** How each `notify:` channel's message went, once the run ended. */
+  notifications?: (NotificationOutcome & { ok: boolean; at: string })[];
 }
 
 const MAX_OUTPUT_LINES = 5;
@@ -134,6 +136,11 @@ function reduce(state: RunState, ev: RunEvent, inPlace: boolean): RunState {
       };
     case 'log':
       return { ...state, logs: [...state.logs, { level: ev.level, message: ev.message, node: ev.node }] };
+    case 'notification_sent':
+    case 'notification_failed': {
+      const { type, at, ...outcome } = ev;
+      return { ...state, notifications: [...(state.notifications ?? []), { ...outcome, ok: type === 'notification_sent', at }] };
+    }
     default:
       return updateNode(state, ev.node, ev.instance, (n) => reduceNode(n, ev), inPlace);
   }
@@ -167,7 +174,7 @@ function rollUpStatus(current: NodeStatus, instances: NodeState[]): NodeStatus {
   return current;
 }
 
-type NodeEvent = Exclude<RunEvent, { type: 'run_started' | 'run_finished' | 'log' }>;
+type NodeEvent = Exclude<RunEvent, { type: 'run_started' | 'run_finished' | 'log' | 'notification_sent' | 'notification_failed' }>;
 
 function reduceNode(n: NodeState, ev: NodeEvent): NodeState {
   switch (ev.type) {

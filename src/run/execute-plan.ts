@@ -17,6 +17,7 @@ import type { RunResult } from './run-options.js';
 import type { ServerHandle } from './server-handle.js';
 import { firstNodes } from './warm-up.js';
 import { settleWithin } from '../settle-within.js';
+import type { NotifyChannel } from '../workflow/types.js';
 
 /** The CEL functions the scheduler is given. */
 export const expressions = { evaluateCondition, renderTemplate };
@@ -75,9 +76,15 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
     const summaryWritten = writeSummaryNotebook(runDir).catch((err: unknown) =>
       run.warn({ severity: 'warning', message: `summary.ipynb was not written: ${mask.mask((err as Error).message)}` }),
     );
+    const channels = [...(workflow.notify ?? []), ...(o.notify ?? [])];
     run.finishing.push(
       summaryWritten,
-      writeReport(runDir, o.notebookHtml ?? 'wait', (message) => run.warn({ severity: 'warning', message: mask.mask(message) })),
+      writeReport(runDir, {
+        notebookHtml: o.notebookHtml ?? 'wait',
+        channels,
+        env: o.env ?? process.env,
+        warn: (message) => run.warn({ severity: 'warning', message: mask.mask(message) }),
+      }),
     );
     // Bounded: a kernel still starting when the server died waits out its whole start timeout,
     // and an embedded server's stop ends every kernel anyway.
@@ -87,27 +94,42 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
 }
 
 /**
- * report.html, from the saved record and notebooks (so already masked), then the notebooks' HTML
- * it links to. Never fails the run: a problem is a warning.
+ * report.html, from the saved record and notebooks (so already masked); then, at once, the
+ * notifications (which attach it) and the notebooks' HTML it links to. Never fails the run: a
+ * problem is a warning.
  */
-async function writeReport(runDir: string, notebookHtml: 'wait' | 'background' | false, warn: (message: string) => void): Promise<void> {
+async function writeReport(
+  runDir: string,
+  o: { notebookHtml: 'wait' | 'background' | false; channels: NotifyChannel[]; env: NodeJS.ProcessEnv; warn: (message: string) => void },
+): Promise<void> {
   const [{ writeRunReport }, { renderNotebooksHtml }] = await Promise.all([
     import('../summary/report-page.js'),
     import('../summary/render-notebooks.js'),
   ]);
-  let notebooks: string[];
+  let written: Awaited<ReturnType<typeof writeRunReport>> | undefined;
   try {
-    ({ notebooks } = await writeRunReport(runDir, { linkNotebookHtml: notebookHtml !== false }));
+    written = await writeRunReport(runDir, { linkNotebookHtml: o.notebookHtml !== false });
   } catch (err) {
-    warn(`report.html was not written: ${(err as Error).message}`);
-    return;
+    o.warn(`report.html was not written: ${(err as Error).message}`);
   }
-  if (notebookHtml === false) return;
-  try {
-    await renderNotebooksHtml(runDir, notebooks, { detached: notebookHtml === 'background' });
-  } catch (err) {
-    warn(`the executed notebooks were not rendered to HTML: ${(err as Error).message}`);
-  }
+  const notified = async () => {
+    if (o.channels.length === 0) return;
+    try {
+      const { notifyRun } = await import('../notify/notify-run.js');
+      await notifyRun(runDir, o.channels, { env: o.env, warn: o.warn, ...(written && { data: written.data }) });
+    } catch (err) {
+      o.warn(`notifications were not sent: ${(err as Error).message}`);
+    }
+  };
+  const rendered = async () => {
+    if (o.notebookHtml === false || !written) return;
+    try {
+      await renderNotebooksHtml(runDir, written.notebooks, { detached: o.notebookHtml === 'background' });
+    } catch (err) {
+      o.warn(`the executed notebooks were not rendered to HTML: ${(err as Error).message}`);
+    }
+  };
+  await Promise.all([notified(), rendered()]);
 }
 
 /** How long closing the executor may take before the run is recorded regardless. */

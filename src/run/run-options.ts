@@ -4,7 +4,7 @@ import type { Diagnostic } from '../errors.js';
 import type { RunEvent } from '../events/run-event.js';
 import type { Reporter } from '../report/reporter.js';
 import type { ParamSources } from '../workflow/param-sources.js';
-import type { Workflow } from '../workflow/types.js';
+import type { NotifyChannel, Workflow } from '../workflow/types.js';
 import type { ServerOption } from './server-handle.js';
 
 /** Options every run shares, a new one or a resumed one. */
@@ -46,6 +46,11 @@ export interface CommonRunOptions {
    * choice: a person opens them later), `false` renders none. @default 'wait'
    */
   notebookHtml?: 'wait' | 'background' | false;
+  /**
+   * Notification channels besides the workflow's own `notify:` (the CLI's --notify). Their
+   * credentials are read from `env`; a failed send is a warning and never changes the run.
+   */
+  notify?: readonly NotifyChannel[];
 }
 
 export interface RunWorkflowOptions extends CommonRunOptions {

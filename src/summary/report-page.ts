@@ -144,11 +144,11 @@ export interface RunReportOptions {
 export async function writeRunReport(
   runDir: string,
   opts: RunReportOptions = {},
-): Promise<{ path: string; missing: string[]; notebooks: string[] }> {
+): Promise<{ path: string; missing: string[]; notebooks: string[]; data: ReportRun }> {
   const file = opts.file ?? join(runDir, REPORT_FILE);
   const data = await readReportRun(runDir);
   await writeFileAtomic(file, await buildRunReport(data, dirname(file), opts));
-  return { path: file, missing: data.missing, notebooks: data.gallery.notebooks.map((n) => n.path) };
+  return { path: file, missing: data.missing, notebooks: data.gallery.notebooks.map((n) => n.path), data };
 }
 
 /** The page of one run; links are relative to `pageDir`, where the page will be written. */

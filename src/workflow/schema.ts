@@ -3,6 +3,7 @@
 // build-workflow.ts turns the validated raw document into the typed Workflow.
 import * as z from 'zod';
 import { durationPattern } from './duration.js';
+import { notifyEvents, webhookFormats } from './notify-kinds.js';
 
 export const paramTypes = ['string', 'integer', 'number', 'boolean', 'list', 'object'] as const;
 export const outputTypes = [...paramTypes, 'any'] as const;
@@ -89,6 +90,31 @@ const node = z.strictObject({
   ...nodeCommon,
 });
 
+const notifyChannel = z
+  .strictObject({
+    on: z
+      .union([z.enum(notifyEvents), z.array(z.enum(notifyEvents)).min(1)])
+      .optional()
+      .describe('When to send: failure (the default), success, always, or recovered (the first success after a failure)'),
+    email: z
+      .strictObject({
+        to: stringList.describe('Recipients'),
+        cc: stringList.optional(),
+        from: z.string().optional().describe('Default: FLOW_SMTP_FROM, else flow@<host>'),
+        subject: z.string().optional().describe('Replaces the "[flow]" at the start of the subject'),
+      })
+      .optional()
+      .describe('Mail through the SMTP server of FLOW_SMTP_URL (or FLOW_SMTP_HOST…); never credentials here'),
+    webhook: z
+      .strictObject({
+        url_env: z.string().regex(new RegExp(identifierPattern)).describe('The environment variable holding the URL (a credential)'),
+        format: z.enum(webhookFormats).optional().describe("slack or teams incoming webhooks, or flow's own json (the default)"),
+      })
+      .optional(),
+    timeout: duration.optional().describe('Per attempt; 3 attempts. Default 10s'),
+  })
+  .describe('A notification channel: one of email or webhook');
+
 export const workflowSchema = z
   .strictObject({
     version: z.literal(1).optional(),
@@ -106,6 +132,7 @@ export const workflowSchema = z
       })
       .optional(),
     concurrency: z.int().min(1).max(1024).optional(),
+    notify: z.array(notifyChannel).optional().describe('Where to say how a run ended'),
     nodes: z.record(z.string(), node),
   })
   .describe('A flow workflow: Jupyter notebooks run as a DAG');
@@ -123,4 +150,5 @@ export const knownKeys = {
   param: Object.keys(param.shape),
   retry: Object.keys(retry.shape),
   branch: Object.keys(branch.shape),
+  notify: Object.keys(notifyChannel.shape),
 };

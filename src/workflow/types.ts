@@ -136,6 +136,22 @@ export interface Workflow {
   readonly concurrency: number;
   /** In file order. */
   readonly nodes: Readonly<Record<string, NodeSpec>>;
+  /** `notify:`, in file order; absent when there is none. */
+  readonly notify?: readonly NotifyChannel[];
+}
+
+export type NotifyOn = 'failure' | 'success' | 'always' | 'recovered';
+
+/** One `notify:` channel: an email or a webhook, and when it is used. */
+export interface NotifyChannel {
+  /** For messages and the record: `email ops@example.ac.uk` or `webhook $SLACK_URL (slack)`. */
+  readonly name: string;
+  readonly on: readonly NotifyOn[];
+  readonly email?: { readonly to: readonly string[]; readonly cc: readonly string[]; readonly from?: string; readonly subject?: string };
+  readonly webhook?: { readonly urlEnv: string; readonly format: 'slack' | 'teams' | 'json' };
+  /** Per attempt. @default 10000 */
+  readonly timeoutMs: number;
+  readonly pos?: SourcePos;
 }
 
 /** One of `vars:`: a value, or a template over params and run. */

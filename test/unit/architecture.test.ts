@@ -12,6 +12,7 @@ const LAYERS: string[][] = [
   ['index.ts'],
   ['cli'],
   ['run'],
+  ['notify'],
   ['engine', 'report', 'summary', 'ui'],
   ['graph', 'kernel', 'notebook', 'ledger'],
   ['events'],

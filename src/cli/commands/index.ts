@@ -11,6 +11,7 @@ import { inspectCommand } from './inspect.js';
 import { runsCommand } from './runs.js';
 import { showCommand } from './show.js';
 import { reportCommand } from './report.js';
+import { notifyCommand } from './notify.js';
 
 /** Adds every command to the parser, in --help order: one import and one line each; nothing heavy here. */
 export function withCommands<T>(y: Argv<T>): Argv<T> {
@@ -24,5 +25,6 @@ export function withCommands<T>(y: Argv<T>): Argv<T> {
     .command(inspectCommand)
     .command(runsCommand)
     .command(showCommand)
-    .command(reportCommand);
+    .command(reportCommand)
+    .command(notifyCommand);
 }

@@ -1,8 +1,8 @@
 // `flow report RUN [RUN...]`: a run's report.html written again, or one page comparing several runs.
 import type { CommandModule } from 'yargs';
-import type { ReportArgs } from '../write-report.js';
+import type { FlowReportArgs } from '../write-report.js';
 
-export const reportCommand: CommandModule<object, ReportArgs> = {
+export const reportCommand: CommandModule<object, FlowReportArgs> = {
   command: 'report <runs..>',
   describe: 'Write the report page of a run (report.html in its directory), or one page comparing several runs',
   builder: (y) =>

@@ -1,6 +1,7 @@
 // `flow run`: run a workflow.
 import type { CommandModule } from 'yargs';
 import { withJupyterOptions } from '../jupyter-options.js';
+import { withNotifyOptions } from '../notify-options.js';
 import { withReportOptions } from '../report-options.js';
 import type { RunArgs } from '../run-workflow.js';
 
@@ -8,7 +9,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <workflow>',
   describe: 'Run a workflow of notebooks',
   builder: (y) =>
-    withReportOptions(withJupyterOptions(y))
+    withNotifyOptions(withReportOptions(withJupyterOptions(y)))
       .positional('workflow', { type: 'string', demandOption: true, describe: 'Workflow YAML file' })
       .option('param', { alias: 'p', type: 'string', array: true, describe: 'NAME=VALUE run parameter, typed as papermill does' })
       .option('raw', { alias: 'r', type: 'string', array: true, describe: 'NAME=VALUE run parameter, kept a string' })
