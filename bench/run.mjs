@@ -17,7 +17,8 @@ const opt = (name, dflt) => {
   return i >= 0 ? argv[i + 1] : dflt;
 };
 const ROUNDS = Number(opt('rounds', 3));
-const ONLY = opt('only', 'chain,sleep8,cells100,percell,print20mb,report,cli,sched').split(',');
+const ALL = 'chain,sleep8,cells100,percell,print20mb,report,cli,sched';
+const ONLY = opt('only', ALL).split(',');
 
 // The reference tools come from the project's dev environment (`npm run setup` pip-installs the
 // pinned papermill and nbconvert of python/requirements-dev.txt into .venv), or BENCH_VENV.
@@ -459,7 +460,7 @@ const machine = [
 
 process.stdout.write(`\n${table}\n\n${machine}\n`);
 writeFileSync(join(work, 'results.json'), JSON.stringify({ samples, extra, rows, at: new Date().toISOString() }, null, 1));
-if (ONLY.length === 7) {
+if (ONLY.join(',') === ALL) {
   writeFileSync(
     join(here, 'RESULTS.md'),
     `# Benchmark results\n\nProduced by \`npm run bench\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 10)}. ` +

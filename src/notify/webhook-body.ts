@@ -44,20 +44,18 @@ export function slackBody(m: Message): unknown {
 /** A Teams (Workflows) incoming-webhook message: one Adaptive Card. */
 export function teamsBody(m: Message): unknown {
   const b = m.body;
-  const failed = b.failed
-    .slice(0, 10)
-    .flatMap((f) => [
-      {
-        type: 'TextBlock',
-        wrap: true,
-        weight: 'Bolder',
-        text: `${label(f)}: ${f.ename ? `${f.ename}: ${f.evalue ?? ''}` : f.message}${f.cell === undefined ? '' : ` (cell ${f.cell})`}`,
-      },
-      ...(f.cell_source ? [{ type: 'CodeBlock', language: 'Python', codeSnippet: f.cell_source }] : []),
-      ...(f.traceback
-        ? [{ type: 'TextBlock', wrap: true, fontType: 'Monospace', size: 'Small', text: f.traceback.split('\n').slice(-8).join('\n') }]
-        : []),
-    ]);
+  const failed = b.failed.slice(0, 10).flatMap((f) => [
+    {
+      type: 'TextBlock',
+      wrap: true,
+      weight: 'Bolder',
+      text: `${label(f)}: ${f.ename ? `${f.ename}: ${f.evalue ?? ''}` : f.message}${f.cell === undefined ? '' : ` (cell ${f.cell})`}`,
+    },
+    ...(f.cell_source ? [{ type: 'CodeBlock', language: 'Python', codeSnippet: f.cell_source }] : []),
+    ...(f.traceback
+      ? [{ type: 'TextBlock', wrap: true, fontType: 'Monospace', size: 'Small', text: f.traceback.split('\n').slice(-8).join('\n') }]
+      : []),
+  ]);
   return {
     type: 'message',
     attachments: [

@@ -102,13 +102,13 @@ async function writeReport(
   runDir: string,
   o: { notebookHtml: 'wait' | 'background' | false; channels: NotifyChannel[]; env: NodeJS.ProcessEnv; warn: (message: string) => void },
 ): Promise<void> {
-  const [{ writeRunReport }, { renderNotebooksHtml }] = await Promise.all([
-    import('../summary/report-page.js'),
+  const [{ writeRunReportInChild }, { renderNotebooksHtml }] = await Promise.all([
+    import('../summary/write-report-process.js'),
     import('../summary/render-notebooks.js'),
   ]);
-  let written: Awaited<ReturnType<typeof writeRunReport>> | undefined;
+  let written: { notebooks: string[] } | undefined;
   try {
-    written = await writeRunReport(runDir, { linkNotebookHtml: o.notebookHtml !== false });
+    written = await writeRunReportInChild(runDir, { linkNotebookHtml: o.notebookHtml !== false });
   } catch (err) {
     o.warn(`report.html was not written: ${(err as Error).message}`);
   }
@@ -116,7 +116,7 @@ async function writeReport(
     if (o.channels.length === 0) return;
     try {
       const { notifyRun } = await import('../notify/notify-run.js');
-      await notifyRun(runDir, o.channels, { env: o.env, warn: o.warn, ...(written && { data: written.data }) });
+      await notifyRun(runDir, o.channels, { env: o.env, warn: o.warn });
     } catch (err) {
       o.warn(`notifications were not sent: ${(err as Error).message}`);
     }
