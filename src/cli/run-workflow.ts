@@ -29,6 +29,7 @@ export interface RunArgs extends JupyterArgs, ReportArgs, NotifyArgs {
   from?: string;
   dryRun?: boolean;
   secret?: string[];
+  logicalDate?: string;
 }
 
 /** `flow resume`'s arguments. */
@@ -74,6 +75,19 @@ export function secretArgs(list: string[] | undefined): Record<string, string> |
  */
 const NOTEBOOK_HTML = 'background' as const;
 
+/** --logical-date as a Date; not a date is a usage error. */
+function parseLogicalDate(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) {
+    throw new UsageError(
+      `--logical-date ${text}: not a date and time`,
+      'write ISO 8601, e.g. 2026-01-31T06:00Z (UTC) or 2026-01-31T06:00+01:00',
+    );
+  }
+  return d;
+}
+
 export async function runWorkflowCommand(args: RunArgs): Promise<number> {
   if (args.dryRun) return dryRun(args);
   // Started by the entry point already: its start overlaps loading the workflow.
@@ -82,6 +96,7 @@ export async function runWorkflowCommand(args: RunArgs): Promise<number> {
     const sources = paramSources(args);
     const secrets = secretArgs(args.secret);
     const notify = notifyChannels(args);
+    const logicalDate = parseLogicalDate(args.logicalDate);
     const { startRun } = await import('../run/start-run.js');
     const result = await runInTerminal(args, (common) =>
       startRun({
@@ -96,6 +111,7 @@ export async function runWorkflowCommand(args: RunArgs): Promise<number> {
         secrets,
         notebookHtml: NOTEBOOK_HTML,
         notify,
+        ...(logicalDate && { logicalDate }),
       }),
     );
     return result.exitCode;

@@ -6,7 +6,7 @@ import type { ExprContext } from '../workflow/types.js';
  * workflow's vars over params and run (see renderVars); without it there are none.
  */
 export function createExprContext(
-  opts: { params: Record<string, unknown>; runId: string },
+  opts: { params: Record<string, unknown>; runId: string; logicalDate?: Date; trigger?: string; lineageId?: string; resumedFrom?: string },
   startedAt: Date,
   vars?: (ctx: ExprContext) => Record<string, unknown>,
 ): ExprContext {
@@ -14,7 +14,14 @@ export function createExprContext(
   const ctx: ExprContext = {
     params: opts.params,
     nodes: {},
-    run: { id: opts.runId, date: iso.slice(0, 10), started_at: iso },
+    run: {
+      id: opts.runId,
+      date: iso.slice(0, 10),
+      started_at: iso,
+      logical_date: opts.logicalDate ?? startedAt,
+      trigger: opts.trigger ?? (opts.resumedFrom ? 'resume' : 'manual'),
+      lineage_id: opts.lineageId ?? opts.runId,
+    },
   };
   if (vars) ctx.vars = vars(ctx);
   return ctx;

@@ -20,6 +20,9 @@ export interface ReusedNode {
   outputs?: Record<string, unknown>;
 }
 
+/** What started a run. */
+export type RunTrigger = 'manual' | 'schedule' | 'catchup' | 'resume';
+
 export interface RunOptions {
   /** Runs each attempt; runPlan never closes it (the caller owns it). */
   executor: Executor;
@@ -60,6 +63,12 @@ export interface RunOptions {
   from?: string;
   /** The run this one resumes, for run_started. */
   resumedFrom?: string;
+  /** The time the run is for (`run.logical_date`): a schedule's fire time. @default the run's start */
+  logicalDate?: Date;
+  /** What started it (`run.trigger`). @default 'resume' with resumedFrom, else 'manual' */
+  trigger?: RunTrigger;
+  /** `run.lineage_id`: the first run of a chain of resumes. @default runId */
+  lineageId?: string;
   /** Wall-clock time for event timestamps. @default a Date from clock.now() */
   now?: () => Date;
 }

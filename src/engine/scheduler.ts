@@ -72,6 +72,9 @@ class Scheduler {
       runDir: opts.runDir,
       params: opts.params,
       resumedFrom: opts.resumedFrom,
+      logicalDate: (rc.ctx.run.logical_date as Date).toISOString(),
+      trigger: rc.ctx.run.trigger,
+      lineageId: rc.ctx.run.lineage_id,
       nodes: this.participants.map((id) => {
         const n = plan.workflow.nodes[id];
         const fansOut = n.matrix && !opts.reuse?.[id];

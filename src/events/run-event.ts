@@ -78,6 +78,12 @@ export type RunEvent =
       /** A decision node (`decision: true`) has no `notebook`: it runs none. */
       nodes: { id: string; notebook?: string; decision?: true; instances?: number }[];
       resumedFrom?: string;
+      /** The time the run is for (a schedule's fire time; the start of a manual run), ISO-8601 UTC. */
+      logicalDate?: string;
+      /** What started it: manual, schedule, catchup or resume. */
+      trigger?: string;
+      /** The first run of its chain of resumes (its own id when it resumes none). */
+      lineageId?: string;
     })
   | (NodeBase & { type: 'node_queued' })
   | (NodeBase & {

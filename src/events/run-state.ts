@@ -57,6 +57,10 @@ export interface RunState {
   exitCode?: number;
   durationMs?: number;
   resumedFrom?: string;
+  /** See the run_started event. */
+  logicalDate?: string;
+  trigger?: string;
+  lineageId?: string;
   /** In plan order. */
   nodes: Record<string, NodeState>;
   logs: { level: string; message: string; node?: string }[];
@@ -123,6 +127,9 @@ function reduce(state: RunState, ev: RunEvent, inPlace: boolean): RunState {
         startedAt: ev.at,
         status: 'running',
         resumedFrom: ev.resumedFrom,
+        ...(ev.logicalDate !== undefined && { logicalDate: ev.logicalDate }),
+        ...(ev.trigger !== undefined && { trigger: ev.trigger }),
+        ...(ev.lineageId !== undefined && { lineageId: ev.lineageId }),
         nodes,
       };
     }

@@ -162,8 +162,9 @@ export function buildMessage(data: ReportRun, opts: MessageOptions): Message {
         : run.status === 'failed'
           ? `failed${failed.length ? `: ${failedSummary(failed)}` : ''}`
           : run.status;
-  const subject = `${prefix} ${run.workflow} ${what}`;
-  return { subject, text: textBody(body, subject), html: htmlBody(body, subject), body };
+  const headline = `${run.workflow} ${what}`;
+  const subject = prefix.trim() ? `${prefix.trim()} ${headline}` : headline;
+  return { subject, text: textBody(body, headline), html: htmlBody(body, headline), body };
 }
 
 function facts(b: NotificationBody): [string, string][] {
@@ -185,8 +186,8 @@ const label = (f: FailedNode) => (f.instance === undefined ? f.node : `${f.node}
 const cellText = (f: FailedNode) =>
   f.cell === undefined ? '' : `cell ${f.cell}${f.execution_count !== undefined ? ` (In [${f.execution_count}])` : ''}`;
 
-function textBody(b: NotificationBody, subject: string): string {
-  const lines = [subject.replace(/^\S+\s/, ''), ''];
+function textBody(b: NotificationBody, headline: string): string {
+  const lines = [headline, ''];
   const width = Math.max(...facts(b).map(([k]) => k.length));
   for (const [k, v] of facts(b)) lines.push(`${k.padEnd(width)}  ${v}`);
   if (b.event === 'test') lines.push('', 'This is a test of the channel (flow notify --test): no run ended.');
@@ -209,7 +210,7 @@ function textBody(b: NotificationBody, subject: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-function htmlBody(b: NotificationBody, subject: string): string {
+function htmlBody(b: NotificationBody, headline: string): string {
   const colour = b.status === 'succeeded' ? '#2e7d32' : b.status === 'failed' ? '#c62828' : '#ef6c00';
   const rows = facts(b)
     .map(([k, v]) => `<tr><th align="left" style="padding:2px 12px 2px 0">${esc(k)}</th><td>${esc(v)}</td></tr>`)
@@ -228,7 +229,7 @@ ${f.traceback ? `<pre style="background:#fff5f5;padding:8px;border:1px solid #f0
     ? `<p><b>Next step:</b> fix the cause, then <code>${esc(b.next_step)}</code> re-runs what failed and reuses what succeeded.</p>`
     : '';
   return `<!doctype html><html><body style="font-family:system-ui,sans-serif;font-size:14px">
-<h2 style="color:${colour};margin:0 0 8px">${esc(subject.replace(/^\S+\s/, ''))}</h2>
+<h2 style="color:${colour};margin:0 0 8px">${esc(headline)}</h2>
 <table>${rows}</table>
 ${b.event === 'test' ? '<p>This is a test of the channel (<code>flow notify --test</code>): no run ended.</p>' : ''}
 ${failed}${skipped}${notRun}

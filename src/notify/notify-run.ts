@@ -64,7 +64,12 @@ function attachments(data: ReportRun, event: NotifyEvent): { filename: string; p
   for (const n of Object.values(data.run.nodes)) {
     for (const s of n.instances?.length ? n.instances : [n]) {
       const path = s?.status === 'failed' ? (s.notebookPath ?? s.attempts.at(-1)?.notebookPath) : undefined;
-      if (!path || out.length > MAX_NOTEBOOK_ATTACHMENTS || !smallFile(path, MAX_NOTEBOOK_ATTACHMENT)) continue;
+      if (
+        !path ||
+        out.filter((a) => a.filename !== REPORT_FILE).length >= MAX_NOTEBOOK_ATTACHMENTS ||
+        !smallFile(path, MAX_NOTEBOOK_ATTACHMENT)
+      )
+        continue;
       out.push({ filename: basename(path), path });
     }
   }

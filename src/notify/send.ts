@@ -44,9 +44,17 @@ export interface SmtpSettings {
 }
 
 export function smtpSettings(env: NodeJS.ProcessEnv): SmtpSettings | string {
+  let ca: string | undefined;
+  if (env.FLOW_SMTP_CA) {
+    try {
+      ca = readFileSync(env.FLOW_SMTP_CA, 'utf8');
+    } catch (err) {
+      return `FLOW_SMTP_CA names ${env.FLOW_SMTP_CA}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+    }
+  }
   const common = {
     starttls: (env.FLOW_SMTP_STARTTLS ?? 'auto') as SmtpSettings['starttls'],
-    ...(env.FLOW_SMTP_CA && { ca: readFileSync(env.FLOW_SMTP_CA, 'utf8') }),
+    ...(ca !== undefined && { ca }),
     from: env.FLOW_SMTP_FROM ?? `flow@${hostname()}`,
   };
   if (!['auto', 'require', 'never'].includes(common.starttls))
@@ -72,6 +80,8 @@ export function smtpSettings(env: NodeJS.ProcessEnv): SmtpSettings | string {
   }
   if (!env.FLOW_SMTP_HOST) return 'no SMTP server: set FLOW_SMTP_URL (smtp://user:password@host:587), or FLOW_SMTP_HOST';
   const secure = env.FLOW_SMTP_SECURE === 'true' || env.FLOW_SMTP_SECURE === '1';
+  if (env.FLOW_SMTP_PORT && !/^\d{1,5}$/.test(env.FLOW_SMTP_PORT))
+    return `FLOW_SMTP_PORT must be a port number, not "${env.FLOW_SMTP_PORT}"`;
   return {
     ...common,
     host: env.FLOW_SMTP_HOST,

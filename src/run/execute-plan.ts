@@ -64,6 +64,9 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
       only: o.only,
       from: o.from,
       resumedFrom: o.resumedFrom?.runId,
+      logicalDate: o.logicalDate,
+      trigger: o.trigger,
+      lineageId: o.lineageId,
     });
     return { ...mask.maskDeep(summary), workflow: workflow.name, runDir, warnings: run.warnings };
   } finally {

@@ -71,6 +71,10 @@ export function startResume(options: ResumeRunOptions): ActiveRun {
       reuse,
       secretValues,
       resumedFrom: { runId: record.runId, runDir: record.runDir },
+      // A repair is for the same time as the run it repairs, and of the same lineage.
+      ...(record.logicalDate && { logicalDate: new Date(record.logicalDate) }),
+      trigger: 'resume',
+      lineageId: record.lineageId ?? record.runId,
       // Next to the run it repairs: runs/<workflow>/<run-id> → runs
       runsDirOverride: dirname(dirname(record.runDir)),
     });

@@ -17,6 +17,10 @@ export interface PlannedRun extends CommonRunOptions {
   from?: string;
   reuse?: Record<string, ReusedNode>;
   resumedFrom?: { runId: string; runDir: string };
+  /** `run.logical_date`, `run.trigger` and `run.lineage_id` (see engine RunOptions). */
+  logicalDate?: Date;
+  trigger?: 'manual' | 'schedule' | 'catchup' | 'resume';
+  lineageId?: string;
   /** Where the run directory goes. @default options.runsDir ?? 'runs' */
   runsDirOverride?: string;
   /** The secret params' values (the plan's params hold stand-ins for them). */

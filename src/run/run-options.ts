@@ -56,6 +56,10 @@ export interface CommonRunOptions {
 export interface RunWorkflowOptions extends CommonRunOptions {
   /** The workflow: its file's path, or one already loaded with loadWorkflow. */
   workflow: string | Workflow;
+  /** The time the run is for, `run.logical_date` (a schedule's fire time). @default now */
+  logicalDate?: Date;
+  /** What started it, `run.trigger`. @default 'manual' */
+  trigger?: 'manual' | 'schedule' | 'catchup';
   /**
    * Values of the workflow's params, typed (`{ period: 'P2', year: 2025 }`). Each is checked
    * against its declaration, as `-p` is; params not given take their defaults.

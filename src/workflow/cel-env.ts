@@ -63,7 +63,17 @@ export function checkEnvironment(scope: ExprScope): Environment {
       .registerVariable({ name: 'params', schema: params })
       .registerVariable({ name: 'vars', schema: Object.fromEntries(Object.entries(scope.vars).map(([k, t]) => [k, celType(t)])) })
       .registerVariable({ name: 'nodes', schema: nodes })
-      .registerVariable({ name: 'run', schema: { id: 'string', date: 'string', started_at: 'string' } })
+      .registerVariable({
+        name: 'run',
+        schema: {
+          id: 'string',
+          date: 'string',
+          started_at: 'string',
+          logical_date: 'google.protobuf.Timestamp',
+          trigger: 'string',
+          lineage_id: 'string',
+        },
+      })
       // A matrix instance's values, in node params (check-expressions.ts checks the keys).
       .registerVariable('matrix', 'map');
     if (scope.outputs) {

@@ -36,7 +36,7 @@ export interface ExprWorld {
   readonly upstream: UpstreamIndex;
 }
 
-const runFields = ['id', 'date', 'started_at'];
+const runFields = ['id', 'date', 'started_at', 'logical_date', 'trigger', 'lineage_id'];
 
 /** Checks one expression where it is written. */
 export function checkExpression(site: ExprSite, world: ExprWorld): CheckedExpr {

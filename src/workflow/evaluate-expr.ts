@@ -73,7 +73,8 @@ function celContext(program: ParseResult, ctx: ExprContext, typeOf: (key: string
       ]),
     ),
     outputs: typed('outputs.', ctx.outputs),
-    run: toCel(ctx.run),
+    // logical_date stays a Date: CEL sees a timestamp (toCel would make it a string).
+    run: { ...(toCel(ctx.run) as Record<string, unknown>), logical_date: ctx.run.logical_date },
     matrix: toCel(ctx.matrix ?? {}),
   };
 }

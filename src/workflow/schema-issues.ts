@@ -3,6 +3,7 @@
 import type * as z from 'zod';
 import type { Diagnostic } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
+import { notifyEvents } from './notify-kinds.js';
 import { knownKeys } from './schema.js';
 import type { SourceMap, YamlPath } from './source-map.js';
 
@@ -22,6 +23,9 @@ function keysAt(path: YamlPath): readonly string[] {
   if (path[0] === 'params' && path.length === 2) return knownKeys.param;
   if (path[0] === 'nodes' && path.length === 2) return knownKeys.node;
   if (path[0] === 'nodes' && path[2] === 'next' && path.length === 4) return knownKeys.branch;
+  if (path[0] === 'notify' && path.length === 2) return knownKeys.notify;
+  if (path[0] === 'notify' && path.length === 3 && last === 'email') return knownKeys.email;
+  if (path[0] === 'notify' && path.length === 3 && last === 'webhook') return knownKeys.webhook;
   return [];
 }
 
@@ -43,7 +47,7 @@ const expectedWords: Record<string, string> = {
   record: 'a mapping',
 };
 
-function specialMessage(path: YamlPath, input: unknown): { message: string; hint?: string } | undefined {
+function specialMessage(path: YamlPath, input: unknown): { message: string; hint?: string; at?: YamlPath } | undefined {
   const last = path[path.length - 1];
   const where = formatPath(path);
   if (last === 'timeout' || last === 'cell_timeout' || last === 'delay' || last === 'max_delay') {
@@ -53,6 +57,22 @@ function specialMessage(path: YamlPath, input: unknown): { message: string; hint
     return { message: `name: ${describe(input)} is not a valid workflow name`, hint: 'use lowercase letters, digits, "-" and "_"' };
   }
   if (last === 'needs') return { message: `${where}: expected a node id or a list of node ids, got ${describe(input)}` };
+  if (path[0] === 'notify' && last === 'on') {
+    const events: readonly string[] = notifyEvents;
+    const list = Array.isArray(input) ? input : [input];
+    const i = list.findIndex((v) => typeof v !== 'string' || !events.includes(v));
+    const bad = list[i];
+    return {
+      ...(Array.isArray(input) && { at: [...path, i] }),
+      message: `${formatPath(Array.isArray(input) ? [...path, i] : path)}: ${describe(bad)} is not one of ${events.join(', ')}`,
+      hint: (typeof bad === 'string' && didYouMean(bad, events)) || 'give one of them, or a list of them',
+    };
+  }
+  if (path[0] === 'notify' && (last === 'to' || last === 'cc')) {
+    return input === undefined
+      ? { message: `${where}: missing: the mail's recipients`, hint: 'write to: ops@example.ac.uk, or a list of addresses' }
+      : { message: `${where}: expected a mail address or a list of them, got ${describe(input)}` };
+  }
   return undefined;
 }
 
@@ -63,8 +83,8 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], src: Sour
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     const input = getIn(raw, path);
     const where = formatPath(path);
-    const error = (message: string, hint?: string, key = false): void => {
-      out.push({ severity: 'error', pos: key ? src.keyPos(path) : src.valuePos(path), message, hint });
+    const error = (message: string, hint?: string, key = false, at: YamlPath = path): void => {
+      out.push({ severity: 'error', pos: key ? src.keyPos(at) : src.valuePos(at), message, hint });
     };
     switch (issue.code) {
       case 'unrecognized_keys':
@@ -104,7 +124,7 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], src: Sour
       case 'invalid_union':
       case 'invalid_format': {
         const s = specialMessage(path, input);
-        error(s?.message ?? `${where}: ${describe(input)} is not valid`, s?.hint);
+        error(s?.message ?? `${where}: ${describe(input)} is not valid`, s?.hint, false, s?.at);
         break;
       }
       case 'too_small':

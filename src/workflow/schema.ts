@@ -90,27 +90,26 @@ const node = z.strictObject({
   ...nodeCommon,
 });
 
+const emailChannel = z.strictObject({
+  to: stringList.describe('Recipients'),
+  cc: stringList.optional(),
+  from: z.string().optional().describe('Default: FLOW_SMTP_FROM, else flow@<host>'),
+  subject: z.string().optional().describe('Replaces the "[flow]" at the start of the subject'),
+});
+
+const webhookChannel = z.strictObject({
+  url_env: z.string().regex(new RegExp(identifierPattern)).describe('The environment variable holding the URL (a credential)'),
+  format: z.enum(webhookFormats).optional().describe("slack or teams incoming webhooks, or flow's own json (the default)"),
+});
+
 const notifyChannel = z
   .strictObject({
     on: z
       .union([z.enum(notifyEvents), z.array(z.enum(notifyEvents)).min(1)])
       .optional()
       .describe('When to send: failure (the default), success, always, or recovered (the first success after a failure)'),
-    email: z
-      .strictObject({
-        to: stringList.describe('Recipients'),
-        cc: stringList.optional(),
-        from: z.string().optional().describe('Default: FLOW_SMTP_FROM, else flow@<host>'),
-        subject: z.string().optional().describe('Replaces the "[flow]" at the start of the subject'),
-      })
-      .optional()
-      .describe('Mail through the SMTP server of FLOW_SMTP_URL (or FLOW_SMTP_HOST…); never credentials here'),
-    webhook: z
-      .strictObject({
-        url_env: z.string().regex(new RegExp(identifierPattern)).describe('The environment variable holding the URL (a credential)'),
-        format: z.enum(webhookFormats).optional().describe("slack or teams incoming webhooks, or flow's own json (the default)"),
-      })
-      .optional(),
+    email: emailChannel.optional().describe('Mail through the SMTP server of FLOW_SMTP_URL (or FLOW_SMTP_HOST…); never credentials here'),
+    webhook: webhookChannel.optional(),
     timeout: duration.optional().describe('Per attempt; 3 attempts. Default 10s'),
   })
   .describe('A notification channel: one of email or webhook');
@@ -151,4 +150,6 @@ export const knownKeys = {
   retry: Object.keys(retry.shape),
   branch: Object.keys(branch.shape),
   notify: Object.keys(notifyChannel.shape),
+  email: Object.keys(emailChannel.shape),
+  webhook: Object.keys(webhookChannel.shape),
 };

@@ -171,7 +171,8 @@ export interface ExprContext {
   nodes: Record<string, { outputs: Record<string, unknown>; status: string; by?: Record<string, Record<string, unknown>> }>;
   /** The node's own outputs, inside `next`. */
   outputs?: Record<string, unknown>;
-  run: { id: string; date: string; started_at: string };
+  /** `logical_date` is a CEL timestamp: `run.logical_date.getMonth()` (0-based, UTC; or `getMonth('Europe/London')`). */
+  run: { id: string; date: string; started_at: string; logical_date: Date; trigger: string; lineage_id: string };
   /** `vars:`, rendered at run start. */
   vars?: Record<string, unknown>;
   /** A matrix instance's values, while its params are rendered. */

@@ -61,7 +61,10 @@ async function run(file: string, env: Record<string, string>, args: string[] = [
   const runDir = /^run directory: (.+)$/m.exec(r.stdout)?.[1];
   if (!runDir) throw new Error(`no run directory:\n${r.stdout}\n${r.stderr}`);
   const record = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
-  const events = readFileSync(join(runDir, 'events.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const events = readFileSync(join(runDir, 'events.ndjson'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   return { ...r, runDir, record, events };
 }
 
@@ -176,9 +179,13 @@ describe('notify: on a failure', () => {
     });
     expect(r.exitCode, r.stdout + r.stderr).toBe(1);
     expect(hanging.posts).toHaveLength(3);
-    expect(r.stderr).toMatch(/notification through webhook \$HANG_URL \(json\) was not sent after 3 attempts: 127\.0\.0\.1:\d+ did not answer within 1 s/);
+    expect(r.stderr).toMatch(
+      /notification through webhook \$HANG_URL \(json\) was not sent after 3 attempts: 127\.0\.0\.1:\d+ did not answer within 1 s/,
+    );
     expect(r.stderr).toContain('notification through webhook $NOT_SET_URL (slack) was not sent: $NOT_SET_URL is not set');
-    expect(r.stderr).toMatch(/notification through email ops@example\.ac\.uk was not sent after 3 attempts: .*Invalid username or password/);
+    expect(r.stderr).toMatch(
+      /notification through email ops@example\.ac\.uk was not sent after 3 attempts: .*Invalid username or password/,
+    );
     expect(r.record.notifications.map((n: { ok: boolean }) => n.ok)).toEqual([false, false, false]);
     expect(r.events.filter((e: { type: string }) => e.type === 'notification_failed')).toHaveLength(3);
     expect(`${r.stdout}${r.stderr}${JSON.stringify(r.record)}`).not.toContain(`wrong-${SMTP_PASSWORD}`);
@@ -207,7 +214,14 @@ describe('notify: success, recovered and one-off channels', () => {
     const json = startWebhookServer();
     const hook = await json;
     try {
-      const again = await run(file, { ...env, ONE_OFF_URL: hook.url() }, ['-p', 'limit=100', '--notify', 'json:ONE_OFF_URL', '--notify-on', 'success']);
+      const again = await run(file, { ...env, ONE_OFF_URL: hook.url() }, [
+        '-p',
+        'limit=100',
+        '--notify',
+        'json:ONE_OFF_URL',
+        '--notify-on',
+        'success',
+      ]);
       expect(again.exitCode).toBe(0);
       expect(implicit.mails).toHaveLength(1); // not recovered this time
       expect(hook.posts).toHaveLength(1);
@@ -228,11 +242,19 @@ describe('notify: success, recovered and one-off channels', () => {
 
 describe('flow notify --test', () => {
   it('sends a test message through each channel and says what each answered', async () => {
-    const file = workflow('notify-test', `  - email: { to: ops@example.ac.uk }\n  - webhook: { url_env: SLACK_URL, format: slack }\n  - webhook: { url_env: UNSET_URL }`);
+    const file = workflow(
+      'notify-test',
+      `  - email: { to: ops@example.ac.uk }\n  - webhook: { url_env: SLACK_URL, format: slack }\n  - webhook: { url_env: UNSET_URL }`,
+    );
     const before = slack.posts.length;
     const r = await execa('node', [cliPath, 'notify', '--test', file], {
       reject: false,
-      env: { ...baseEnv(), FLOW_SMTP_URL: `smtps://127.0.0.1:${implicit.port}`, FLOW_SMTP_CA: implicit.caFile!, SLACK_URL: slack.url(SLACK_PATH) },
+      env: {
+        ...baseEnv(),
+        FLOW_SMTP_URL: `smtps://127.0.0.1:${implicit.port}`,
+        FLOW_SMTP_CA: implicit.caFile!,
+        SLACK_URL: slack.url(SLACK_PATH),
+      },
       extendEnv: false,
     });
     expect(r.exitCode, r.stderr).toBe(1);
@@ -249,7 +271,19 @@ describe('the quality-audit example', () => {
   it('tells its Slack channel when block_deployment fails the run', async () => {
     const r = await execa(
       'node',
-      [cliPath, 'run', 'workflows/quality-audits.yml', '-p', 'scenario=broken', '-p', `workdir=${join(tmp, 'audits')}`, '--reporter', 'plain', '--runs-dir', join(tmp, 'runs')],
+      [
+        cliPath,
+        'run',
+        'workflows/quality-audits.yml',
+        '-p',
+        'scenario=broken',
+        '-p',
+        `workdir=${join(tmp, 'audits')}`,
+        '--reporter',
+        'plain',
+        '--runs-dir',
+        join(tmp, 'runs'),
+      ],
       { cwd: repoRoot, reject: false, env: { AUDIT_WEBHOOK_URL: slack.url('/audits') } },
     );
     expect(r.exitCode).toBe(1);

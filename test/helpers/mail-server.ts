@@ -31,14 +31,33 @@ export function selfSignedCert(): { key: string; cert: string; certFile: string 
   const dir = mkdtempSync(join(tmpdir(), 'flow-cert-'));
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8'), certFile: cert };
 }
 
-export async function startMailServer(opts: { tls?: 'implicit' | 'starttls'; auth?: { user: string; password: string } } = {}): Promise<MailServer> {
+export async function startMailServer(
+  opts: { tls?: 'implicit' | 'starttls'; auth?: { user: string; password: string } } = {},
+): Promise<MailServer> {
   const mails: ReceivedMail[] = [];
   const cert = opts.tls ? selfSignedCert() : undefined;
   const server = new SMTPServer({

@@ -25,6 +25,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('runs-dir', { type: 'string', default: 'runs', describe: 'Where run directories go' })
       .option('only', { type: 'string', array: true, describe: 'Run only these nodes' })
       .option('from', { type: 'string', describe: 'Run this node and everything downstream of it' })
+      .option('logical-date', {
+        type: 'string',
+        describe: 'The time the run is for, run.logical_date (ISO 8601, e.g. 2026-01-31T06:00Z). Default: now',
+      })
       .option('dry-run', { type: 'boolean', describe: "Print the plan and each node's parameters; run nothing" })
       .example('$0 run workflows/hesa-return.yml -p period=P2', '')
       .example('$0 run workflows/quality-audits.yml --reporter plain --junit audits.xml', '') as never,

@@ -207,7 +207,11 @@ describe('buildRunReport', () => {
 describe('writeRunReport', () => {
   it('writes report.html into the run directory and names the notebooks it read', async () => {
     const out = await writeRunReport(dir);
-    expect(out).toMatchObject({ path: join(dir, 'report.html'), missing: [], notebooks: [join(dir, 'prepare.ipynb'), join(dir, 'check.ipynb')] });
+    expect(out).toMatchObject({
+      path: join(dir, 'report.html'),
+      missing: [],
+      notebooks: [join(dir, 'prepare.ipynb'), join(dir, 'check.ipynb')],
+    });
     expect(readFileSync(out.path, 'utf8')).toBe(html);
   });
 });

@@ -12,7 +12,14 @@ const ctx: ExprContext = {
   params: { year: 2025, ratio: 2, period: 'P2', tags: ['a', 'b'], obj: { a: 1 } },
   nodes: { validate: { outputs: { errors: 3, path: '/tmp/x.csv' }, status: 'succeeded' } },
   outputs: { errors: 3 },
-  run: { id: '20261126T093000Z-3f9a', date: '2026-11-26', started_at: '2026-11-26T09:30:00Z' },
+  run: {
+    id: '20261126T093000Z-3f9a',
+    date: '2026-11-26',
+    started_at: '2026-11-26T09:30:00Z',
+    logical_date: new Date('2026-03-31T06:00:00Z'),
+    trigger: 'schedule',
+    lineage_id: '20261126T093000Z-3f9a',
+  },
 };
 
 describe('evaluateCondition', () => {
@@ -53,6 +60,21 @@ describe('evaluateCondition', () => {
 });
 
 describe('renderTemplate', () => {
+  test('run.logical_date is a timestamp (month, year, day in a time zone); it renders as ISO 8601', () => {
+    expect(
+      renderTemplate(
+        {
+          month: '${{ run.logical_date.getMonth() + 1 }}',
+          period: "${{ run.logical_date.getMonth() + 1 <= 4 ? 'P1' : run.logical_date.getMonth() + 1 <= 8 ? 'P2' : 'P3' }}",
+          london_hour: "${{ run.logical_date.getHours('Europe/London') }}",
+          at: '${{ run.logical_date }}',
+          label: '${{ run.trigger }}/${{ run.lineage_id }}',
+        },
+        ctx,
+      ),
+    ).toEqual({ month: 3, period: 'P1', london_hour: 7, at: '2026-03-31T06:00:00.000Z', label: 'schedule/20261126T093000Z-3f9a' });
+  });
+
   test('a whole-value template keeps its type; others interpolate; deep over lists and objects', () => {
     const value = {
       year: '${{ params.year }}',

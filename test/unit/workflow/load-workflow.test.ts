@@ -115,7 +115,7 @@ const table: [string, string, string[]][] = [
   [
     'unknown run field',
     `${head}  a: { notebook: a.ipynb, if: run.day == "x" }\n`,
-    ['wf.yml:7:35: node "a" if: unknown field run.day — run has id, date, started_at'],
+    ['wf.yml:7:35: node "a" if: unknown field run.day — run has id, date, started_at, logical_date, trigger, lineage_id'],
   ],
   [
     'unknown node in an expression',

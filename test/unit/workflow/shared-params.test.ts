@@ -137,7 +137,12 @@ nodes:
   });
 
   it('evaluate in CEL with the instance values', () => {
-    const ctx = { params: {}, nodes: {}, run: { id: 'r', date: 'd', started_at: 's' }, matrix: { coef: 1.25, name: 'x' } };
+    const ctx = {
+      params: {},
+      nodes: {},
+      run: { id: 'r', date: 'd', started_at: 's', logical_date: new Date(0), trigger: 'manual', lineage_id: 'r' },
+      matrix: { coef: 1.25, name: 'x' },
+    };
     expect(renderTemplate({ s: '${{ matrix.coef * 10.0 }}', t: 'n-${{ matrix.name }}' }, ctx)).toEqual({ s: 12.5, t: 'n-x' });
   });
 });
