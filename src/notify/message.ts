@@ -98,8 +98,11 @@ function failedNodes(data: ReportRun): FailedNode[] {
     });
   };
   for (const n of Object.values(data.run.nodes)) {
-    if (n.instances?.length) n.instances.forEach((inst, i) => inst && add(inst, n.id, i, n.continueOnError));
-    else add(n, n.id);
+    if (!n.instances?.length) add(n, n.id);
+    else
+      for (const [i, inst] of n.instances.entries()) {
+        if (inst) add(inst, n.id, i, n.continueOnError);
+      }
   }
   // What failed the run first; failures the run went on past after.
   return [...out.filter((f) => !f.continue_on_error), ...out.filter((f) => f.continue_on_error)];

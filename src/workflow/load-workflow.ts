@@ -9,6 +9,7 @@ import { buildNodes } from './build-nodes.js';
 import { buildParams } from './build-params.js';
 import { buildVars } from './build-vars.js';
 import { buildNotify } from './build-notify.js';
+import { buildSchedule } from './build-schedule.js';
 import { checkAllExpressions } from './collect-expressions.js';
 import { registerTemplateTypes, exprTypes } from './evaluate-expr.js';
 import { workflowSchema } from './schema.js';
@@ -81,6 +82,7 @@ export async function parseWorkflow(text: string, file: string, opts: LoadOption
   const params = buildParams(rawWf.params ?? {}, src, diags, dirname(abs));
   const vars = buildVars(rawWf.vars ?? {}, src, diags);
   const notify = rawWf.notify ? buildNotify(rawWf.notify, src, diags) : undefined;
+  const schedule = rawWf.schedule ? buildSchedule(rawWf.schedule, params, src, diags) : undefined;
   let nodes = buildNodes(rawWf, abs, src, diags);
   if (Object.keys(nodes).length === 0) {
     diags.push({ severity: 'error', pos: src.valuePos(['nodes']), message: 'nodes: the workflow has no nodes' });
@@ -99,6 +101,7 @@ export async function parseWorkflow(text: string, file: string, opts: LoadOption
     concurrency: rawWf.concurrency ?? 4,
     nodes,
     ...(notify && notify.length > 0 && { notify }),
+    ...(schedule && schedule.length > 0 && { schedule }),
   });
   const types = exprTypes(workflow);
   for (const n of Object.values(workflow.nodes)) registerTemplateTypes(n.params, types);

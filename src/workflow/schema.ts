@@ -4,6 +4,7 @@
 import * as z from 'zod';
 import { durationPattern } from './duration.js';
 import { notifyEvents, webhookFormats } from './notify-kinds.js';
+import { catchupPolicies, overlapPolicies } from './schedule-kinds.js';
 
 export const paramTypes = ['string', 'integer', 'number', 'boolean', 'list', 'object'] as const;
 export const outputTypes = [...paramTypes, 'any'] as const;
@@ -114,6 +115,28 @@ const notifyChannel = z
   })
   .describe('A notification channel: one of email or webhook');
 
+const scheduleTrigger = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .optional()
+      .describe('Names the trigger in logs and in the fire history (default: its cron and time zone)'),
+    cron: z
+      .string()
+      .min(1)
+      .describe('5 or 6 fields (seconds first, optional), with L, W and #, or @hourly, @daily, @weekly, @monthly, @yearly'),
+    timezone: z.string().optional().describe("An IANA time zone, e.g. Europe/London. Default: the machine's"),
+    params: z.record(z.string(), z.unknown()).optional().describe("Values of the workflow's params for runs of this trigger"),
+    catchup: z.enum(catchupPolicies).optional().describe('Fire times missed while no scheduler ran: none, the latest (default), or all'),
+    max_catchup: z.int().min(1).max(1000).optional().describe('At most this many missed fire times run under catchup: all (default 10)'),
+    overlap: z
+      .enum(overlapPolicies)
+      .optional()
+      .describe("A fire time while the workflow's previous run still runs: skip it (default), queue it, cancel_running, or allow both"),
+  })
+  .describe('A trigger of `flow schedule`');
+
 export const workflowSchema = z
   .strictObject({
     version: z.literal(1).optional(),
@@ -132,6 +155,7 @@ export const workflowSchema = z
       .optional(),
     concurrency: z.int().min(1).max(1024).optional(),
     notify: z.array(notifyChannel).optional().describe('Where to say how a run ended'),
+    schedule: z.array(scheduleTrigger).optional().describe('When `flow schedule` runs the workflow'),
     nodes: z.record(z.string(), node),
   })
   .describe('A flow workflow: Jupyter notebooks run as a DAG');
@@ -152,4 +176,5 @@ export const knownKeys = {
   notify: Object.keys(notifyChannel.shape),
   email: Object.keys(emailChannel.shape),
   webhook: Object.keys(webhookChannel.shape),
+  trigger: Object.keys(scheduleTrigger.shape),
 };

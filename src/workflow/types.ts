@@ -138,6 +138,23 @@ export interface Workflow {
   readonly nodes: Readonly<Record<string, NodeSpec>>;
   /** `notify:`, in file order; absent when there is none. */
   readonly notify?: readonly NotifyChannel[];
+  /** `schedule:`, in file order; absent when there is none. */
+  readonly schedule?: readonly ScheduleTrigger[];
+}
+
+/** One `schedule:` trigger of `flow schedule`. */
+export interface ScheduleTrigger {
+  /** Its name in the fire history: `name:`, else `<cron> <timezone>`. */
+  readonly key: string;
+  readonly cron: string;
+  /** IANA; the machine's when the workflow gave none. */
+  readonly timezone: string;
+  /** Param values for its runs (checked against the params at load). */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly catchup: 'none' | 'latest' | 'all';
+  readonly maxCatchup: number;
+  readonly overlap: 'skip' | 'queue' | 'cancel_running' | 'allow';
+  readonly pos: SourcePos;
 }
 
 export type NotifyOn = 'failure' | 'success' | 'always' | 'recovered';
