@@ -131,7 +131,9 @@ async function dryRun(args: RunArgs): Promise<number> {
   const selected = selectNodes(plan, args.only, args.from);
   const selectedBy = args.only?.length ? `--only ${args.only.join(' ')}` : `--from ${args.from}`;
   const { evaluateCondition, renderTemplate } = await import('../workflow/evaluate-expr.js');
-  const text = formatDryRun(plan, describePlanRun(plan, params, { evaluateCondition, renderTemplate }), { params, selected, selectedBy });
+  const logicalDate = parseLogicalDate(args.logicalDate);
+  const planned = describePlanRun(plan, params, { evaluateCondition, renderTemplate }, logicalDate ? { logicalDate } : {});
+  const text = formatDryRun(plan, planned, { params, selected, selectedBy });
   // A dry run reads no secret: their stand-ins show as ***.
   process.stdout.write(new Secrets().mask(text));
   return ExitCode.ok;

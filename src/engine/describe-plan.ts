@@ -26,10 +26,10 @@ export function describePlanRun(
   plan: Plan,
   params: Record<string, unknown>,
   expressions: ExpressionFunctions,
-  run: { runId?: string; startedAt?: Date } = {},
+  run: { runId?: string; startedAt?: Date; logicalDate?: Date } = {},
 ): PlannedNode[] {
   const ctx = createExprContext(
-    { params, runId: run.runId ?? 'dry-run' },
+    { params, runId: run.runId ?? 'dry-run', ...(run.logicalDate && { logicalDate: run.logicalDate }) },
     run.startedAt ?? new Date(),
     workflowVars(plan.workflow.vars, expressions.renderTemplate),
   );

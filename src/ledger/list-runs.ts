@@ -17,6 +17,9 @@ export interface RunListEntry {
   durationMs?: number;
   counts: Partial<Record<NodeStatus, number>>;
   runDir: string;
+  /** What started it (manual, schedule, catchup, resume), and the time it is for. */
+  trigger?: string;
+  logicalDate?: string;
 }
 
 /** Runs of every workflow, or of `workflow` only; a missing runs directory has none. */
@@ -36,6 +39,8 @@ export async function listRuns(runsDir: string, workflow?: string): Promise<RunL
           durationMs: r.durationMs,
           counts: countStatuses(r),
           runDir,
+          ...(r.trigger && { trigger: r.trigger }),
+          ...(r.logicalDate && { logicalDate: r.logicalDate }),
         });
       } catch {
         entries.push({ runId, workflow: wf, status: 'unreadable', counts: {}, runDir });

@@ -11,13 +11,20 @@ export function formatRunList(runs: readonly RunListEntry[], runsDir: string): s
     r.status,
     r.startedAt ? formatStarted(r.startedAt) : '-',
     r.durationMs === undefined ? '-' : formatElapsed(r.durationMs),
+    triggerText(r),
     formatCounts(r.counts) || '-',
   ]);
-  const table = formatTable(['RUN ID', 'WORKFLOW', 'STATUS', 'STARTED', 'DURATION', 'NODES'], rows);
+  const table = formatTable(['RUN ID', 'WORKFLOW', 'STATUS', 'STARTED', 'DURATION', 'TRIGGER', 'NODES'], rows);
   const abandoned = runs.filter((r) => r.status === 'abandoned');
   if (abandoned.length === 0) return table;
   const hint = abandoned.length === 1 ? abandonedHint(abandoned[0].runId) : abandonedHint('<run id>', abandoned.length);
   return `${table}\n${hint}\n`;
+}
+
+/** `manual`, or a scheduled run with the time it is for: `schedule for 2026-12-01 06:00:00Z`. */
+function triggerText(r: RunListEntry): string {
+  const trigger = r.trigger ?? 'manual';
+  return (trigger === 'schedule' || trigger === 'catchup') && r.logicalDate ? `${trigger} for ${formatStarted(r.logicalDate)}` : trigger;
 }
 
 /** What `abandoned` means and the next step, for `flow runs` and `flow show`. */

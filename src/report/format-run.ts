@@ -26,6 +26,11 @@ export function formatRun(run: RunRecord): string {
   const duration = run.durationMs === undefined ? '' : `  took ${formatElapsed(run.durationMs)}`;
   out.push(`started   ${run.startedAt ? formatStarted(run.startedAt) : '-'}${duration}`);
   if (run.resumedFrom) out.push(`resumes   ${run.resumedFrom}`);
+  if (run.trigger && run.trigger !== 'manual') {
+    out.push(
+      `trigger   ${run.trigger}${run.logicalDate ? ` for ${formatStarted(run.logicalDate)}` : ''}${run.lineageId && run.lineageId !== run.runId ? `  lineage ${run.lineageId}` : ''}`,
+    );
+  }
   out.push(`dir       ${run.runDir}`);
   out.push(`nodes     ${formatCounts(countStatuses(run)) || '-'}`);
   out.push('');

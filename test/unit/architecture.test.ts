@@ -11,6 +11,7 @@ import { findCycles, importEdges, sourceModules } from '../helpers/import-graph.
 const LAYERS: string[][] = [
   ['index.ts'],
   ['cli'],
+  ['schedule'],
   ['run'],
   ['notify'],
   ['engine', 'report', 'summary', 'ui'],

@@ -12,6 +12,7 @@ import { runsCommand } from './runs.js';
 import { showCommand } from './show.js';
 import { reportCommand } from './report.js';
 import { notifyCommand } from './notify.js';
+import { scheduleCommand } from './schedule.js';
 
 /** Adds every command to the parser, in --help order: one import and one line each; nothing heavy here. */
 export function withCommands<T>(y: Argv<T>): Argv<T> {
@@ -26,5 +27,6 @@ export function withCommands<T>(y: Argv<T>): Argv<T> {
     .command(runsCommand)
     .command(showCommand)
     .command(reportCommand)
-    .command(notifyCommand);
+    .command(notifyCommand)
+    .command(scheduleCommand);
 }

@@ -39,14 +39,20 @@ describe('formatRunList', () => {
   it("counts nodes in the reporters' words", () => {
     expect(formatRunList([entry('20261126T093000Z-aaaa', 'failed', { succeeded: 3, upstream_failed: 6, failed: 1 })], 'runs')).toBe(
       [
-        'RUN ID                 WORKFLOW  STATUS  STARTED               DURATION  NODES',
-        '20261126T093000Z-aaaa  wf        failed  2026-11-26 09:30:00Z  2.1s      3 succeeded, 1 failed, 6 upstream failed',
+        'RUN ID                 WORKFLOW  STATUS  STARTED               DURATION  TRIGGER  NODES',
+        '20261126T093000Z-aaaa  wf        failed  2026-11-26 09:30:00Z  2.1s      manual   3 succeeded, 1 failed, 6 upstream failed',
         '',
       ].join('\n'),
     );
     expect(formatRunList([entry('20261126T093000Z-aaaa', 'unreadable', {})], 'runs')).toContain(
-      'unreadable  2026-11-26 09:30:00Z  2.1s      -\n',
+      'unreadable  2026-11-26 09:30:00Z  2.1s      manual   -\n',
     );
+    const scheduled = {
+      ...entry('20261126T093000Z-bbbb', 'succeeded', { succeeded: 1 }),
+      trigger: 'schedule',
+      logicalDate: '2026-11-26T06:00:00.000Z',
+    };
+    expect(formatRunList([scheduled], 'runs')).toContain('schedule for 2026-11-26 06:00:00Z  1 succeeded');
   });
 
   it('follows the table with how to continue an abandoned run', () => {
@@ -58,7 +64,7 @@ describe('formatRunList', () => {
       'runs',
     );
     expect(text.split('\n').slice(2)).toEqual([
-      '20261126T093000Z-aaaa  wf        abandoned  2026-11-26 09:30:00Z  2.1s      1 succeeded, 1 running',
+      '20261126T093000Z-aaaa  wf        abandoned  2026-11-26 09:30:00Z  2.1s      manual   1 succeeded, 1 running',
       '',
       'abandoned: flow stopped without recording the end of the run (killed?); continue it with `flow resume 20261126T093000Z-aaaa`',
       '',

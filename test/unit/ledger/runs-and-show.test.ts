@@ -33,9 +33,9 @@ describe('listRuns and flow runs', () => {
     const f = await twoRuns();
     expect(formatRunList(await listRuns(f.runsDir), 'runs')).toBe(
       [
-        'RUN ID                 WORKFLOW  STATUS     STARTED               DURATION  NODES',
-        '20261127T100000Z-bbbb  wf        failed     2026-11-27 10:00:00Z  0ms       1 succeeded, 1 failed, 1 skipped',
-        '20261126T093000Z-aaaa  wf        succeeded  2026-11-26 09:30:00Z  0ms       3 succeeded',
+        'RUN ID                 WORKFLOW  STATUS     STARTED               DURATION  TRIGGER  NODES',
+        '20261127T100000Z-bbbb  wf        failed     2026-11-27 10:00:00Z  0ms       manual   1 succeeded, 1 failed, 1 skipped',
+        '20261126T093000Z-aaaa  wf        succeeded  2026-11-26 09:30:00Z  0ms       manual   3 succeeded',
         '',
       ].join('\n'),
     );
