@@ -131,4 +131,33 @@ describe('flow schedule', () => {
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('--logical-date yesterday: not a date and time');
   });
+
+  it('a resumed run keeps the logical date and the lineage of the run it repairs, with trigger resume', async () => {
+    const runs = join(tmp, 'resume-runs');
+    const demo = join(fixturesDir, 'report', 'wf.yml'); // fails: the decision node chooses `broken`
+    const first = await execa(
+      'node',
+      [cliPath, 'run', demo, '--logical-date', '2027-01-31T06:00Z', '--reporter', 'plain', '--runs-dir', runs],
+      {
+        cwd: repoRoot,
+        reject: false,
+      },
+    );
+    expect(first.exitCode).toBe(1);
+    const firstDir = /^run directory: (.+)$/m.exec(first.stdout)![1]!;
+    const before = JSON.parse(readFileSync(join(firstDir, 'run.json'), 'utf8'));
+    expect(before).toMatchObject({ trigger: 'manual', logicalDate: '2027-01-31T06:00:00.000Z', lineageId: before.runId });
+    const again = await execa('node', [cliPath, 'resume', before.runId, '--reporter', 'plain', '--runs-dir', runs], {
+      cwd: repoRoot,
+      reject: false,
+    });
+    const againDir = /^run directory: (.+)$/m.exec(again.stdout)![1]!;
+    const after = JSON.parse(readFileSync(join(againDir, 'run.json'), 'utf8'));
+    expect(after).toMatchObject({
+      trigger: 'resume',
+      logicalDate: '2027-01-31T06:00:00.000Z',
+      lineageId: before.runId,
+      resumedFrom: before.runId,
+    });
+  }, 120_000);
 });
