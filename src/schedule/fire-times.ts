@@ -30,14 +30,20 @@ export function nextFires(t: ScheduleTrigger, after: Date, count: number): Date[
 
 /**
  * Fire times in (from, to], oldest first; at most `limit` of them, the newest kept (a scheduler
- * stopped for a year with a per-minute trigger must not list half a million).
+ * stopped for a year with a per-minute trigger must not list half a million: they are counted
+ * back from `to`, never walked). `more` says that older ones were left out.
  */
-export function firesBetween(t: ScheduleTrigger, from: Date, to: Date, limit: number): Date[] {
-  const out: Date[] = [];
-  let at: Date | undefined = from;
-  while ((at = nextFire(t, at)) && at.getTime() <= to.getTime()) {
-    out.push(at);
-    if (out.length > limit) out.shift();
-  }
+export function firesBetween(t: ScheduleTrigger, from: Date, to: Date, limit: number): Date[] & { more?: boolean } {
+  const back = cronOf(t).previousRuns(limit + 1, new Date(to.getTime() + 1));
+  const within = back.filter((d) => d.getTime() > from.getTime()).reverse();
+  const out: Date[] & { more?: boolean } = within.slice(-limit);
+  if (within.length > limit) out.more = true;
   return out;
+}
+
+/** How many fire times are in (from, to], counted back from `to` up to `cap` (more: cap + 1). */
+export function countFiresBetween(t: ScheduleTrigger, from: Date, to: Date, cap = 1000): number {
+  return cronOf(t)
+    .previousRuns(cap + 1, new Date(to.getTime() + 1))
+    .filter((d) => d.getTime() > from.getTime()).length;
 }

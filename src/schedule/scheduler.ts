@@ -4,7 +4,7 @@
 // drive it with a fake clock and fake runs.
 import type { ScheduleTrigger } from '../workflow/types.js';
 import type { FireStore } from './fire-store.js';
-import { firesBetween, nextFire } from './fire-times.js';
+import { countFiresBetween, firesBetween, nextFire } from './fire-times.js';
 
 export interface SchedulerClock {
   now(): Date;
@@ -72,6 +72,8 @@ export class Scheduler {
   private readonly clock: SchedulerClock;
   private readonly active = new Map<string, Active[]>();
   private readonly queues = new Map<string, LaunchRequest[]>();
+  /** Per workflow: the fire waiting for its cancelled runs to end (overlap: cancel_running). */
+  private readonly afterCancel = new Map<string, LaunchRequest>();
   /** Per trigger: the latest fire time handled. */
   private readonly cursor = new Map<ScheduleTrigger, Date>();
   private stopping = false;
@@ -96,7 +98,8 @@ export class Scheduler {
         const registered = store.register(w.name, t.key, now);
         const last = store.lastFire(w.name, t.key) ?? registered;
         this.cursor.set(t, now);
-        this.catchUp(w, t, firesBetween(t, last, now, Math.max(t.maxCatchup, 1)), 'catchup');
+        const missed = firesBetween(t, last, now, Math.max(t.maxCatchup, 1));
+        this.catchUp(w, t, missed, missed.more ? countFiresBetween(t, last, now) : missed.length);
         const next = nextFire(t, now);
         this.log(w, t, next ? `next fire ${next.toISOString()} (${t.cron}, ${t.timezone})` : `will not fire again (${t.cron})`);
       }
@@ -112,12 +115,22 @@ export class Scheduler {
       const at = this.clock.now();
       for (const w of this.o.workflows) {
         for (const t of w.triggers) {
-          const due = firesBetween(t, this.cursor.get(t)!, at, Math.max(t.maxCatchup, 1));
+          const due = firesBetween(t, this.cursor.get(t)!, at, Math.max(t.maxCatchup, 1) + 1);
           if (due.length === 0) continue;
-          this.cursor.set(t, due.at(-1)!);
-          // More than one due at once: the process slept (a suspended machine); the older ones were missed.
-          this.catchUp(w, t, due.slice(0, -1), 'catchup');
-          this.fire({ workflow: w, trigger: t, logicalDate: due.at(-1)!, kind: 'schedule' });
+          const current = due.at(-1)!;
+          const since = this.cursor.get(t)!;
+          this.cursor.set(t, current);
+          // More than one due at once: the process slept (a suspended machine), and the older ones
+          // were missed. The current one runs; under catchup: all the missed ones run first, in turn.
+          const missed = due.slice(0, -1);
+          const total = due.more ? countFiresBetween(t, since, current) - 1 : missed.length;
+          const inTurn = missed.length > 0 && t.catchup === 'all';
+          if (inTurn) this.catchUp(w, t, missed, total);
+          else this.logMissed(w, t, total);
+          this.fire(
+            { workflow: w, trigger: t, logicalDate: current, kind: 'schedule' },
+            inTurn && t.overlap !== 'allow' ? 'queue' : undefined,
+          );
         }
       }
     }
@@ -135,18 +148,34 @@ export class Scheduler {
     return min;
   }
 
-  /** Missed fire times, under the trigger's catch-up policy. */
-  private catchUp(w: ScheduledWorkflow, t: ScheduleTrigger, missed: Date[], kind: 'catchup'): void {
+  /**
+   * Missed fire times (the newest maxCatchup, `more` when there were older ones), under the
+   * trigger's catch-up policy. Several caught up run one after another (they are one backlog,
+   * not runs that overlap each other), unless the trigger allows overlaps.
+   */
+  private catchUp(w: ScheduledWorkflow, t: ScheduleTrigger, missed: Date[], total: number): void {
     if (missed.length === 0) return;
     const chosen = t.catchup === 'none' ? [] : t.catchup === 'latest' ? missed.slice(-1) : missed.slice(-t.maxCatchup);
-    const passed = missed.length - chosen.length;
-    if (passed > 0) this.log(w, t, `${passed} missed fire time${passed === 1 ? '' : 's'} not run (catchup: ${t.catchup})`);
-    for (const logicalDate of chosen) this.fire({ workflow: w, trigger: t, logicalDate, kind });
+    this.logMissed(w, t, total - chosen.length);
+    const overlap = chosen.length > 1 && t.overlap !== 'allow' ? 'queue' : undefined;
+    for (const logicalDate of chosen) this.fire({ workflow: w, trigger: t, logicalDate, kind: 'catchup' }, overlap);
   }
 
-  /** One fire time: recorded once, then started, queued, skipped or run after a cancel, by the overlap policy. */
-  private fire(req: LaunchRequest): void {
-    const { workflow: w, trigger: t } = req;
+  /** `passed` counted up to 1000 (countFiresBetween): past that, "more than 1000". */
+  private logMissed(w: ScheduledWorkflow, t: ScheduleTrigger, passed: number): void {
+    if (passed <= 0) return;
+    const count = passed > 1000 ? 'more than 1000' : String(passed);
+    const policy = `catchup: ${t.catchup}${t.catchup === 'all' ? `, max_catchup ${t.maxCatchup}` : ''}`;
+    this.log(w, t, `${count} missed fire time${passed === 1 ? '' : 's'} not run (${policy})`);
+  }
+
+  /**
+   * One fire time: recorded once, then started, queued, skipped or run after a cancel, by the
+   * overlap policy (or `overlapAs`, for a backlog of catch-ups).
+   */
+  private fire(req: LaunchRequest, overlapAs?: ScheduleTrigger['overlap']): void {
+    const { workflow: w } = req;
+    const t = overlapAs ? { ...req.trigger, overlap: overlapAs } : req.trigger;
     const key = {
       workflow: w.name,
       trigger: t.key,
@@ -175,13 +204,26 @@ export class Scheduler {
       return;
     }
     if (running.length > 0 && t.overlap === 'cancel_running') {
+      // One run waits for the cancelled ones to end: the newest fire. An older one still waiting is dropped.
+      const older = this.afterCancel.get(w.name);
+      this.afterCancel.set(w.name, req);
+      if (older) {
+        const olderKey = { workflow: w.name, trigger: older.trigger.key, logicalTime: older.logicalDate.toISOString() };
+        this.o.store.update(olderKey, { state: 'dropped', note: `superseded by ${key.logicalTime} (overlap: cancel_running)` });
+        this.log(w, t, `fire ${when}: replaces ${olderKey.logicalTime}, which was waiting for the cancelled run to end`);
+        return;
+      }
       this.log(
         w,
         t,
         `fire ${when}: cancelling run ${running.map((a) => a.run.runId() ?? 'starting').join(', ')} first (overlap: cancel_running)`,
       );
       for (const a of running) a.run.cancel.abort('SIGTERM');
-      void Promise.all(running.map((a) => a.done)).then(() => this.start(req));
+      void Promise.all(running.map((a) => a.done)).then(() => {
+        const next = this.afterCancel.get(w.name)!;
+        this.afterCancel.delete(w.name);
+        this.start(next);
+      });
       return;
     }
     this.log(w, t, `fire ${when}`);
@@ -201,6 +243,7 @@ export class Scheduler {
     } catch (err) {
       this.o.store.update(key, { state: 'crashed', note: (err as Error).message });
       this.log(w, t, `run for ${key.logicalTime} could not start: ${(err as Error).message}`);
+      this.drain(w);
       return;
     }
     const started = this.clock.now().getTime();
@@ -232,19 +275,22 @@ export class Scheduler {
     list.push(entry);
     this.active.set(w.name, list);
     void entry.done.then(() => {
-      const left = (this.active.get(w.name) ?? []).filter((a) => a !== entry);
-      this.active.set(w.name, left);
-      const queued = this.queues.get(w.name);
-      if (left.length === 0 && queued && queued.length > 0 && !this.stopping) {
-        const nextReq = queued.shift()!;
-        this.o.store.update(
-          { workflow: w.name, trigger: nextReq.trigger.key, logicalTime: nextReq.logicalDate.toISOString() },
-          { state: 'started' },
-        );
-        this.log(w, nextReq.trigger, `fire ${nextReq.logicalDate.toISOString()} (queued)`);
-        this.start(nextReq);
-      }
+      this.active.set(
+        w.name,
+        (this.active.get(w.name) ?? []).filter((a) => a !== entry),
+      );
+      this.drain(w);
     });
+  }
+
+  /** With nothing of the workflow running, its next queued fire starts. */
+  private drain(w: ScheduledWorkflow): void {
+    const queued = this.queues.get(w.name);
+    if ((this.active.get(w.name) ?? []).length > 0 || !queued || queued.length === 0 || this.stopping) return;
+    const next = queued.shift()!;
+    this.o.store.update({ workflow: w.name, trigger: next.trigger.key, logicalTime: next.logicalDate.toISOString() }, { state: 'started' });
+    this.log(w, next.trigger, `fire ${next.logicalDate.toISOString()} (queued)`);
+    this.start(next);
   }
 
   /** Running runs, by workflow (for tests and --status). */

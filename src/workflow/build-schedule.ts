@@ -78,7 +78,7 @@ export function buildSchedule(
       } else if (!matchesType(value, spec.type) || (spec.enum && !spec.enum.some((e) => e === value))) {
         error(
           [...at, 'params', name],
-          `params.${name}: ${showValue(value)} is not ${spec.enum ? `one of ${spec.enum.map(showValue).join(', ')}` : `a ${spec.type}`}`,
+          `params.${name}: ${showValue(value)} is not ${spec.enum ? `one of ${spec.enum.map(showValue).join(', ')}` : `${/^[aeiou]/.test(spec.type) ? 'an' : 'a'} ${spec.type}`}`,
         );
         ok = false;
       }
