@@ -8,6 +8,11 @@ export interface KernelPoolOptions {
   endpoint: ServerEndpoint;
   /** Local server: kernels can be started in any folder. Remote: in the server's root. */
   embedded: boolean;
+  /**
+   * The `path` a kernel is started with, for the folder asked for. @default the folder relative to
+   * `/` on an embedded server, none (the server's root) on another
+   */
+  pathFor?: (cwd: string) => string | undefined;
   startTimeoutMs?: number;
   // How much to pre-warm is decided in run/warm-up.ts; the pool only carries it out.
   /** At most this many kernels started ahead and not yet handed out. @default 0 (no pre-warming) */
@@ -45,7 +50,7 @@ export class KernelPool {
     return KernelSession.start({
       endpoint: this.opts.endpoint,
       kernelName,
-      path: this.opts.embedded ? kernelPathFor(cwd) : undefined,
+      path: this.opts.pathFor ? this.opts.pathFor(cwd) : this.opts.embedded ? kernelPathFor(cwd) : undefined,
       startTimeoutMs: this.opts.startTimeoutMs,
     });
   }
@@ -103,8 +108,8 @@ export class KernelPool {
    * Shuts a kernel down in the background: the next node need not wait the ≈0.3 s the server
    * takes to stop a kernel (measured). close() waits for these.
    */
-  release(kernel: KernelSession, stop: () => Promise<void> = () => kernel.shutdown()): void {
-    this.track(stop());
+  release(kernel: KernelSession, stop: () => Promise<void> = () => kernel.shutdown()): Promise<void> {
+    return this.track(stop());
   }
 
   private retire(kernel: Promise<KernelSession>): void {
@@ -116,9 +121,10 @@ export class KernelPool {
     );
   }
 
-  private track(p: Promise<void>): void {
+  private track(p: Promise<void>): Promise<void> {
     const tracked = p.finally(() => this.stopping.delete(tracked));
     this.stopping.add(tracked);
+    return tracked;
   }
 
   /**

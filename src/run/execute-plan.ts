@@ -29,10 +29,16 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
   const server = await handle.server;
   if (o.signal?.aborted) throw new CancelledError(o.signal.reason);
   const mask = o.secretValues;
+  // What the executor says before the record exists (a pool's server found down) waits for it.
+  const early: RunEvent[] = [];
+  const log = (ev: RunEvent) => (run.emit ? run.emit(ev) : early.push(ev));
   const executor = createKernelExecutor({
     server,
+    servers: Object.values(o.plan.workflow.servers ?? {}),
+    env: o.env ?? process.env,
     secrets: mask,
-    warn: (message, node) => run.emit?.({ type: 'log', at: new Date().toISOString(), level: 'warn', message, node }),
+    warn: (message, node) => log({ type: 'log', at: new Date().toISOString(), level: 'warn', message, node }),
+    info: (message, node) => log({ type: 'log', at: new Date().toISOString(), level: 'info', message, node }),
   });
   // The first nodes' kernels start now, while the run directory and record are set up.
   executor.prepare?.(firstNodes(o.plan, o));
@@ -50,13 +56,17 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
     reporter.onEvent(ev);
   };
   run.emit = send;
+  const emitRun = o.reuse ? withCarriedNotebooks(runDir, o.plan, o.reuse, send) : send;
   try {
     const summary = await runPlan(o.plan, {
       executor,
       params: o.params,
       runId,
       runDir,
-      emit: o.reuse ? withCarriedNotebooks(runDir, o.plan, o.reuse, send) : send,
+      emit: (ev) => {
+        emitRun(ev);
+        if (ev.type === 'run_started') for (const e of early.splice(0)) send(e);
+      },
       signal: o.signal,
       concurrency: o.concurrency,
       expressions,

@@ -4,27 +4,33 @@ import type { AttemptRequest, AttemptResult, Executor } from '../engine/executor
 import { hasNotebook, type NotebookNodeSpec } from '../workflow/decision-nodes.js';
 import { executeNotebook } from '../kernel/execute-notebook.js';
 import type { JupyterServer } from '../kernel/jupyter-server.js';
-import { KernelPool } from '../kernel/kernel-pool.js';
 import { nodeKernelCwd, nodeKernelName } from '../kernel/node-kernel.js';
 import { expectedParams } from '../workflow/expected-params.js';
+import type { ServerSpec } from '../workflow/types.js';
 import { holdsSecret, type Secrets } from '../workflow/secrets.js';
-import { poolWarmUp, WARM_CANDIDATES } from './warm-up.js';
+import { type PoolMember, ServerPool } from './server-pool.js';
+import { WARM_CANDIDATES } from './warm-up.js';
 
 export interface KernelExecutorOptions {
   server: JupyterServer;
+  /** The workflow's `servers:`: a pool of which `server` is the one without a url. */
+  servers?: readonly ServerSpec[];
+  /** Where the pool's token_env variables are read. @default process.env */
+  env?: NodeJS.ProcessEnv;
   /** @default 60000 */
   startTimeoutMs?: number;
   warn?: (message: string, node?: string) => void;
+  info?: (message: string, node?: string) => void;
   /** The run's secrets: params holding their stand-ins are set in the kernel as secrets. */
   secrets?: Secrets;
 }
 
 export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
-  const pool = new KernelPool({
-    endpoint: opts.server,
-    embedded: opts.server.embedded,
+  const pool = ServerPool.open(opts.server, opts.servers ?? [], {
     startTimeoutMs: opts.startTimeoutMs,
-    ...poolWarmUp,
+    warn: opts.warn,
+    info: opts.info,
+    env: opts.env,
   });
   /** Nodes that asked for a kernel already: a late pre-warm for them would go unused. */
   const started = new Set<string>();
@@ -47,6 +53,8 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
       const cwd = node.cwd ?? (node.instanceNotebooks ? dirname(notebook) : nodeKernelCwd(node));
       started.add(node.id);
       const { params, secrets } = splitSecrets(req.params, opts.secrets);
+      const servers = await pool;
+      let member: PoolMember | undefined;
       const result = await executeNotebook({
         inputPath: notebook,
         outputPath: req.outputPath,
@@ -54,10 +62,16 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
         expectedParams: expectedParams(node),
         secrets,
         kernelName: node.kernel,
-        getKernel: (kernelName) => pool.acquire(kernelName, cwd, node.id),
+        getKernel: async (kernelName) => {
+          const got = await servers.acquire(kernelName, cwd, node.id, node.server);
+          member = got.member;
+          return got.session;
+        },
         // The server takes ≈0.3 s to stop a kernel (measured): that must not delay the next node
         // of a chain. The pool stops it in the background; close() waits for it.
-        releaseKernel: async (session) => pool.release(session),
+        releaseKernel: async (session) => {
+          if (member) servers.release(member, session);
+        },
         cellTimeoutMs: node.cellTimeout,
         timeoutMs: node.timeout,
         declaredOutputs: node.outputs,
@@ -67,6 +81,10 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
         warn: (m) => opts.warn?.(m, node.id),
       });
       if (result.ok) return { ok: true, outputs: result.outputs };
+      // A kernel that died with its server: the server is not used again, and a retry goes elsewhere.
+      if (member && !servers.single && result.error.errorClass === 'kernel_died' && (await servers.unreachable(member))) {
+        servers.markDown(member, `server ${member.name} stopped answering while ${node.id} ran on it`);
+      }
       return { ok: false, error: result.error, cancelled: result.cancelled };
     },
     prepare(nodes) {
@@ -75,12 +93,12 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
         .filter((n) => !started.has(n.id))
         .slice(0, WARM_CANDIDATES)) {
         void kernelNameOf(node).then((name) => {
-          if (!started.has(node.id)) pool.prewarm(name, nodeKernelCwd(node), node.id);
+          if (!started.has(node.id)) void pool.then((p) => p.prewarm(name, nodeKernelCwd(node), node.id));
         });
       }
     },
     // An embedded server is stopped right after the run, which ends every kernel itself.
-    close: () => pool.close({ leaveToServer: opts.server.embedded }),
+    close: () => pool.then((p) => p.close()),
   };
 }
 

@@ -132,6 +132,7 @@ export function buildNodes(raw: RawWorkflow, file: string, src: SourceMap, diags
       ...(timeout !== undefined && { timeout: parseDuration(timeout)! }),
       ...(cellTimeout !== undefined && { cellTimeout: parseDuration(cellTimeout)! }),
       ...(cwd !== undefined && { cwd: resolve(dir, cwd) }),
+      ...((n.server ?? defaults.server) !== undefined && { server: n.server ?? defaults.server }),
       ...(matrix && { matrix }),
     };
   }

@@ -18,7 +18,7 @@ export function hasNotebook(node: NodeSpec): node is NotebookNodeSpec {
 }
 
 /** Keys that only make sense where a notebook runs (those from `defaults:` are simply not applied). */
-const notebookOnlyKeys = ['outputs', 'matrix', 'kernel', 'timeout', 'cell_timeout', 'retry', 'cwd', 'env'] as const;
+const notebookOnlyKeys = ['outputs', 'matrix', 'kernel', 'timeout', 'cell_timeout', 'retry', 'cwd', 'env', 'server'] as const;
 
 /** Load-time errors of a node written without `notebook:`; none for a node with one. */
 export function checkDecisionNode(id: string, n: RawNode, src: SourceMap): Diagnostic[] {

@@ -10,6 +10,7 @@ import { buildParams } from './build-params.js';
 import { buildVars } from './build-vars.js';
 import { buildNotify } from './build-notify.js';
 import { buildSchedule } from './build-schedule.js';
+import { buildServers, checkNodeServers } from './build-servers.js';
 import { checkAllExpressions } from './collect-expressions.js';
 import { registerTemplateTypes, exprTypes } from './evaluate-expr.js';
 import { workflowSchema } from './schema.js';
@@ -83,7 +84,9 @@ export async function parseWorkflow(text: string, file: string, opts: LoadOption
   const vars = buildVars(rawWf.vars ?? {}, src, diags);
   const notify = rawWf.notify ? buildNotify(rawWf.notify, src, diags) : undefined;
   const schedule = rawWf.schedule ? buildSchedule(rawWf.schedule, params, src, diags) : undefined;
+  const servers = rawWf.servers ? buildServers(rawWf.servers, dirname(abs), src, diags) : undefined;
   let nodes = buildNodes(rawWf, abs, src, diags);
+  checkNodeServers(nodes, servers, src, diags);
   if (Object.keys(nodes).length === 0) {
     diags.push({ severity: 'error', pos: src.valuePos(['nodes']), message: 'nodes: the workflow has no nodes' });
   }
@@ -102,6 +105,7 @@ export async function parseWorkflow(text: string, file: string, opts: LoadOption
     nodes,
     ...(notify && notify.length > 0 && { notify }),
     ...(schedule && schedule.length > 0 && { schedule }),
+    ...(servers && Object.keys(servers).length > 0 && { servers }),
   });
   const types = exprTypes(workflow);
   for (const n of Object.values(workflow.nodes)) registerTemplateTypes(n.params, types);

@@ -25,6 +25,7 @@ function keysAt(path: YamlPath): readonly string[] {
   if (path[0] === 'nodes' && path[2] === 'next' && path.length === 4) return knownKeys.branch;
   if (path[0] === 'notify' && path.length === 2) return knownKeys.notify;
   if (path[0] === 'schedule' && path.length === 2) return knownKeys.trigger;
+  if (path[0] === 'servers' && path.length === 2) return knownKeys.server;
   if (path[0] === 'notify' && path.length === 3 && last === 'email') return knownKeys.email;
   if (path[0] === 'notify' && path.length === 3 && last === 'webhook') return knownKeys.webhook;
   return [];

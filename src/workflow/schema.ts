@@ -68,6 +68,7 @@ const nodeCommon = {
   cwd: z.string().optional().describe('Working directory, relative to the workflow file'),
   env: envMap.optional(),
   continue_on_error: z.boolean().optional(),
+  server: z.string().optional().describe('Run on this server of `servers:` (default: the least-loaded one with room)'),
 };
 
 export const nodeKeys = ['notebook', 'needs', 'params', 'outputs', 'next', 'if', 'run_if', 'matrix', ...Object.keys(nodeCommon)];
@@ -115,6 +116,21 @@ const notifyChannel = z
   })
   .describe('A notification channel: one of email or webhook');
 
+const serverSpec = z
+  .strictObject({
+    url: z
+      .string()
+      .optional()
+      .describe("An existing Jupyter Server, JupyterHub user server or Enterprise Gateway; without one, flow's embedded server"),
+    token_env: z.string().regex(new RegExp(identifierPattern)).optional().describe('The environment variable holding its token'),
+    max_kernels: z.int().min(1).max(10_000).optional().describe('Kernels it may run at once for this run (default 4)'),
+    root_dir: z
+      .string()
+      .optional()
+      .describe("Its root folder as flow sees it, when it shares flow's filesystem: kernels then start in the notebooks' folders"),
+  })
+  .describe('A Jupyter server of the pool');
+
 const scheduleTrigger = z
   .strictObject({
     name: z
@@ -156,6 +172,10 @@ export const workflowSchema = z
     concurrency: z.int().min(1).max(1024).optional(),
     notify: z.array(notifyChannel).optional().describe('Where to say how a run ended'),
     schedule: z.array(scheduleTrigger).optional().describe('When `flow schedule` runs the workflow'),
+    servers: z
+      .record(z.string().regex(/^[A-Za-z0-9_-]+$/), serverSpec)
+      .optional()
+      .describe('A pool of Jupyter servers, by name; nodes go to the least-loaded one with room, or to the one `server:` names'),
     nodes: z.record(z.string(), node),
   })
   .describe('A flow workflow: Jupyter notebooks run as a DAG');
@@ -177,4 +197,5 @@ export const knownKeys = {
   email: Object.keys(emailChannel.shape),
   webhook: Object.keys(webhookChannel.shape),
   trigger: Object.keys(scheduleTrigger.shape),
+  server: Object.keys(serverSpec.shape),
 };

@@ -118,6 +118,8 @@ export interface NodeSpec {
   readonly env: Readonly<Record<string, string>>;
   /** @default false */
   readonly continueOnError: boolean;
+  /** The server of the pool (`servers:`) it must run on. */
+  readonly server?: string;
   readonly matrix?: MatrixSpec;
   readonly pos: SourcePos;
 }
@@ -140,6 +142,21 @@ export interface Workflow {
   readonly notify?: readonly NotifyChannel[];
   /** `schedule:`, in file order; absent when there is none. */
   readonly schedule?: readonly ScheduleTrigger[];
+  /** `servers:`, by name, in file order; absent when there is none (the run's one server). */
+  readonly servers?: Readonly<Record<string, ServerSpec>>;
+}
+
+/** One Jupyter server of a run's pool. */
+export interface ServerSpec {
+  readonly name: string;
+  /** Absent: the run's own server (embedded, unless the run was given another). */
+  readonly url?: string;
+  readonly tokenEnv?: string;
+  /** @default 4 */
+  readonly maxKernels: number;
+  /** Absolute: the server's root folder as flow sees it, when the two share a filesystem. */
+  readonly rootDir?: string;
+  readonly pos: SourcePos;
 }
 
 /** One `schedule:` trigger of `flow schedule`. */

@@ -1,0 +1,198 @@
+// A run's Jupyter servers: its own (embedded, by default) and those of the workflow's `servers:`.
+// Each node's kernel starts on the server it is pinned to, else on the least-loaded one with room,
+// in the folder that server has for it; a server that cannot be reached is marked down, and its
+// nodes' kernels start elsewhere.
+import { isAbsolute, relative } from 'node:path';
+import { connectJupyter } from '../kernel/connect.js';
+import type { JupyterServer } from '../kernel/jupyter-server.js';
+import { restRequest } from '../kernel/kernel-rest.js';
+import type { KernelSession } from '../kernel/kernel-session.js';
+import { KernelPool } from '../kernel/kernel-pool.js';
+import { DEFAULT_MAX_KERNELS } from '../workflow/build-servers.js';
+import type { ServerSpec } from '../workflow/types.js';
+import { poolWarmUp } from './warm-up.js';
+
+export interface PoolMember {
+  name: string;
+  server: JupyterServer | undefined;
+  maxKernels: number;
+  rootDir?: string;
+  kernels: KernelPool | undefined;
+  inUse: number;
+  /** Why it is not used any more. */
+  down?: string;
+  /** Whether flow started it (and so may start kernels in any folder of this machine). */
+  local: boolean;
+}
+
+/** The name the run's own server has in a pool that does not name it. */
+export const OWN_SERVER = 'local';
+
+export interface ServerPoolOptions {
+  startTimeoutMs?: number;
+  warn?: (message: string, node?: string) => void;
+  /** Where each node's kernel went (a pool of more than one server). */
+  info?: (message: string, node?: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export class ServerPool {
+  private waiting: (() => void)[] = [];
+
+  private constructor(
+    readonly members: PoolMember[],
+    private readonly opts: ServerPoolOptions,
+  ) {}
+
+  /**
+   * The pool of `specs` (a spec without a url is `own`, the run's server); with no specs, `own`
+   * alone, as before pools. A server that cannot be reached is down from the start, with a warning.
+   */
+  static async open(own: JupyterServer, specs: readonly ServerSpec[], opts: ServerPoolOptions = {}): Promise<ServerPool> {
+    const env = opts.env ?? process.env;
+    const list =
+      specs.length > 0
+        ? specs
+        : [{ name: OWN_SERVER, maxKernels: Number.POSITIVE_INFINITY, pos: { file: '', line: 0, col: 0 } } as ServerSpec];
+    const members = await Promise.all(
+      list.map(async (s): Promise<PoolMember> => {
+        const base = { name: s.name, maxKernels: s.maxKernels ?? DEFAULT_MAX_KERNELS, ...(s.rootDir && { rootDir: s.rootDir }), inUse: 0 };
+        if (!s.url) return { ...base, server: own, kernels: kernelPool(own, opts), local: own.embedded };
+        try {
+          const token = s.tokenEnv ? env[s.tokenEnv] : undefined;
+          if (s.tokenEnv && token === undefined) throw new Error(`$${s.tokenEnv}, which holds its token, is not set`);
+          const server = await connectJupyter({ serverUrl: s.url, ...(token !== undefined && { token }), env });
+          // Its kernels start in the folder kernelPath gives (relative to its root), or in its root.
+          return { ...base, server, kernels: kernelPool(server, opts, (path) => path || undefined), local: false };
+        } catch (err) {
+          const down = `server ${s.name} (${s.url}) cannot be used: ${(err as Error).message}`;
+          opts.warn?.(down);
+          return { ...base, server: undefined, kernels: undefined, local: false, down };
+        }
+      }),
+    );
+    return new ServerPool(members, opts);
+  }
+
+  /** Only the run's own server, as flow ran before pools. */
+  get single(): boolean {
+    return this.members.length === 1;
+  }
+
+  /** The folder a member starts a node's kernel in (its `path`), or an error saying why it has none. */
+  kernelPath(m: PoolMember, cwd: string): { path?: string } | { error: string } {
+    if (m.local) return { path: relative('/', cwd) };
+    if (!m.rootDir) return {};
+    const path = relative(m.rootDir, cwd);
+    if (path.startsWith('..') || isAbsolute(path)) {
+      return { error: `server ${m.name} cannot start a kernel in ${cwd}: the folder is not under its root_dir ${m.rootDir}` };
+    }
+    return { path };
+  }
+
+  /**
+   * A kernel for `node` on `pinned`, else on the least-loaded server with room (waiting for room);
+   * with the member it runs on, to release it to. A server that fails to start it is marked down
+   * and the next one is tried; with every server down (or the pinned one) it throws.
+   */
+  async acquire(kernelName: string, cwd: string, node: string, pinned?: string): Promise<{ session: KernelSession; member: PoolMember }> {
+    for (;;) {
+      const m = this.choose(pinned);
+      if (m === 'wait') {
+        await new Promise<void>((r) => this.waiting.push(r));
+        continue;
+      }
+      const where = this.kernelPath(m, cwd);
+      if ('error' in where) throw new Error(where.error);
+      m.inUse++;
+      try {
+        const session = m.local
+          ? await m.kernels!.acquire(kernelName, cwd, node)
+          : await m.kernels!.acquire(kernelName, where.path ?? '', node);
+        if (!this.single)
+          this.opts.info?.(
+            `on server ${m.name}${where.path !== undefined ? `, folder ${m.rootDir ?? '/'}${where.path ? `/${where.path}` : ''}` : ''}`,
+            node,
+          );
+        return { session, member: m };
+      } catch (err) {
+        this.free(m);
+        if (this.single || !(await this.unreachable(m))) throw err;
+        this.markDown(m, `server ${m.name} is down: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private choose(pinned: string | undefined): PoolMember | 'wait' {
+    const candidates = pinned ? this.members.filter((m) => m.name === pinned) : this.members;
+    const up = candidates.filter((m) => !m.down);
+    if (up.length === 0) {
+      const why = candidates.map((m) => m.down).join('; ');
+      throw new Error(pinned ? `the server this node is pinned to is down: ${why}` : `every server of the pool is down: ${why}`);
+    }
+    const room = up.filter((m) => m.inUse < m.maxKernels);
+    if (room.length === 0) return 'wait';
+    return room.reduce((best, m) => (m.inUse / m.maxKernels < best.inUse / best.maxKernels ? m : best));
+  }
+
+  /** Whether a member no longer answers (after a kernel died on it, or would not start). */
+  async unreachable(m: PoolMember): Promise<boolean> {
+    if (!m.server || m.down) return true;
+    try {
+      const res = await restRequest(m.server, 'GET', '/api/kernelspecs', { timeoutMs: 2000 });
+      return res.status === 401 || res.status === 403 || res.status >= 500;
+    } catch {
+      return true;
+    }
+  }
+
+  markDown(m: PoolMember, why: string): void {
+    if (m.down) return;
+    m.down = why;
+    this.opts.warn?.(why);
+    this.wake();
+  }
+
+  /** A node's kernel is done with: it is shut down in the background, and its room is free. */
+  release(m: PoolMember, session: KernelSession): void {
+    const stopped = m.kernels?.release(session);
+    // The run's own server frees the room at once (a chain's next node need not wait the ≈0.3 s a
+    // stop takes); another server only once the kernel is gone, so that it never runs more than
+    // max_kernels of the run's kernels.
+    if (m.local || !stopped) this.free(m);
+    else
+      void stopped.then(
+        () => this.free(m),
+        () => this.free(m),
+      );
+  }
+
+  private free(m: PoolMember): void {
+    m.inUse = Math.max(0, m.inUse - 1);
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const w of this.waiting.splice(0)) w();
+  }
+
+  /** Pre-warming happens on the run's own server only. */
+  prewarm(kernelName: string, cwd: string, node: string): void {
+    const own = this.members.find((m) => m.local && !m.down);
+    if (this.single && own) own.kernels!.prewarm(kernelName, cwd, node);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.members.map((m) => m.kernels?.close({ leaveToServer: m.local && (m.server?.embedded ?? false) })));
+  }
+}
+
+function kernelPool(server: JupyterServer, opts: ServerPoolOptions, pathFor?: (cwd: string) => string | undefined): KernelPool {
+  return new KernelPool({
+    endpoint: server,
+    embedded: server.embedded,
+    startTimeoutMs: opts.startTimeoutMs,
+    ...(pathFor && { pathFor }),
+    ...poolWarmUp,
+  });
+}
