@@ -17,7 +17,7 @@ const opt = (name, dflt) => {
   return i >= 0 ? argv[i + 1] : dflt;
 };
 const ROUNDS = Number(opt('rounds', 3));
-const ALL = 'chain,sleep8,cells100,percell,print20mb,report,cli,sched';
+const ALL = 'chain,sleep8,cells100,percell,print20mb,report,remote,cli,sched';
 const ONLY = opt('only', ALL).split(',');
 
 // The reference tools come from the project's dev environment (`npm run setup` pip-installs the
@@ -70,6 +70,7 @@ async function runMany(list, parallel) {
 }
 
 const samples = {}; // key → seconds[]
+let remoteServer;
 const extra = {}; // key → other measures
 function record(key, r) {
   if (r.code !== 0) {
@@ -231,6 +232,52 @@ const scenarios = {
     ]);
     extra['report.wide1000_mb'] = [statSync(join(wide, 'report.html')).size / 1e6];
   },
+  remote: async (r) => {
+    // One trivial node on a plain Jupyter Server on loopback (a pool member sharing this
+    // filesystem) against the same node on the embedded server: the node's own duration, start
+    // to finish, from run.json. The server is started once, outside the rounds.
+    if (r === 0) {
+      const port = 20000 + Math.floor(Math.random() * 20000);
+      const token = `bench${Date.now()}`;
+      extra['remote.server'] = [{ port, token }];
+      const args = [
+        'server',
+        '--no-browser',
+        '--ip=127.0.0.1',
+        `--port=${port}`,
+        `--IdentityProvider.token=${token}`,
+        '--ServerApp.root_dir=/',
+      ];
+      if (process.getuid?.() === 0) args.push('--allow-root');
+      remoteServer = spawn(jupyter, args, { stdio: 'ignore', env });
+      for (let i = 0; i < 300; i++) {
+        try {
+          if ((await fetch(`http://127.0.0.1:${port}/api/status`, { headers: { Authorization: `token ${token}` } })).ok) break;
+        } catch {}
+        await new Promise((s) => setTimeout(s, 200));
+      }
+      const step = join(dirs.chain, 'step.ipynb');
+      writeFileSync(
+        join(work, 'remote.yml'),
+        `name: bench-remote\nservers:\n  far: { url: "http://127.0.0.1:${port}", token_env: BENCH_REMOTE_TOKEN, root_dir: / }\nnodes:\n  one: { notebook: ${step} }\n`,
+      );
+      writeFileSync(join(work, 'local.yml'), `name: bench-local\nnodes:\n  one: { notebook: ${step} }\n`);
+    }
+    const { token } = extra['remote.server'][0];
+    const nodeMs = async (wf, key) => {
+      const res = await run('node', [flowMain, 'run', join(work, wf), '--reporter', 'plain', '--runs-dir', join(work, 'remote-runs')], {
+        extraEnv: { BENCH_REMOTE_TOKEN: token },
+      });
+      const dir = /run directory: (.+)/.exec(res.out)?.[1];
+      if (res.code === 0 && dir) (extra[key] ??= []).push(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).nodes.one.durationMs);
+      return res;
+    };
+    await interleave(r, [
+      ['remote.run', () => nodeMs('remote.yml', 'remote.node_ms')],
+      ['remote.local', () => nodeMs('local.yml', 'local.node_ms')],
+    ]);
+    if (r === ROUNDS - 1) remoteServer?.kill('SIGTERM');
+  },
   cli: async () => {
     for (let i = 0; i < 5; i++) record('cli.help', await run('node', [flowMain, '--help']));
     for (let i = 0; i < 3; i++) record('cli.validate1000', await run('node', [flowMain, 'validate', join(dirs.wide1000, 'wide1000.yml')]));
@@ -303,7 +350,7 @@ const started = Date.now();
 process.stdout.write(`flow benchmark: ${ROUNDS} rounds, scenarios ${ONLY.join(', ')}\n`);
 for (let r = 0; r < ROUNDS; r++) {
   process.stdout.write(`round ${r + 1}/${ROUNDS}\n`);
-  for (const name of ['chain', 'sleep8', 'cells100', 'percell', 'print20mb', 'report']) {
+  for (const name of ['chain', 'sleep8', 'cells100', 'percell', 'print20mb', 'report', 'remote']) {
     if (ONLY.includes(name)) await scenarios[name](r);
   }
 }
@@ -410,6 +457,19 @@ if (ONLY.includes('report')) {
     '≤ 5 s and ≤ 10 MB',
     med('report.wide1000') <= 5 && mb <= 10,
   );
+}
+if (ONLY.includes('remote')) {
+  const d = med('remote.node_ms') - med('local.node_ms');
+  add(
+    'a node on a loopback Jupyter Server (pool)',
+    `${fmt(med('remote.node_ms'), ' ms', 0)} per node`,
+    `the same node on the embedded server ${fmt(med('local.node_ms'), ' ms', 0)}`,
+    'embedded',
+    NaN,
+    '≤ embedded + 50 ms',
+    d <= 50,
+  );
+  rows.at(-1).note = `remote − embedded = ${fmt(d, ' ms', 0)}`;
 }
 if (ONLY.includes('cli')) {
   add('`flow --help`', fmt(med('cli.help') * 1000, ' ms', 0), '', '', NaN, '≤ 300 ms', med('cli.help') <= 0.3);

@@ -63,3 +63,21 @@ if (check.status !== 0) {
   process.exit(1);
 }
 console.log(`jupyter_server ${check.stdout.trim()} in .venv`);
+
+// The scale-out tests run Jupyter Enterprise Gateway, which needs jupyter_server < 2: it gets an
+// environment of its own, .venv-gateway, from python/requirements-gateway.txt (dev only).
+if (dev) {
+  const gateway = join(root, '.venv-gateway');
+  const gatewayPython = join(gateway, isWin ? 'Scripts/python.exe' : 'bin/python');
+  const gatewayReqs = join(root, 'python', 'requirements-gateway.txt');
+  const gatewayStamp = join(gateway, '.flow-requirements.sha256');
+  const gatewayHash = createHash('sha256').update(readFileSync(gatewayReqs)).digest('hex');
+  if (!existsSync(gatewayPython)) run(findPython(), ['-m', 'venv', gateway]);
+  if (existsSync(gatewayStamp) && readFileSync(gatewayStamp, 'utf8') === gatewayHash) {
+    console.log(`Enterprise Gateway environment is up to date: ${gateway}`);
+  } else {
+    run(gatewayPython, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', '-r', gatewayReqs]);
+    writeFileSync(gatewayStamp, gatewayHash);
+    console.log(`Enterprise Gateway environment ready: ${gateway}`);
+  }
+}

@@ -40,18 +40,23 @@ export async function connectJupyter(opts: ConnectOptions = {}): Promise<Jupyter
     }
     const token = opts.token ?? env.JUPYTER_TOKEN ?? '';
     const baseUrl = url.toString().replace(/\/$/, '');
-    const res = await restRequest({ baseUrl, token }, 'GET', '/api/status').catch((err: Error) => {
-      throw new JupyterServerError(`cannot reach the Jupyter server at ${baseUrl}: ${err.message}`);
-    });
+    const ask = (path: string) =>
+      restRequest({ baseUrl, token }, 'GET', path).catch((err: Error) => {
+        throw new JupyterServerError(`cannot reach the Jupyter server at ${baseUrl}: ${err.message}`);
+      });
+    let res = await ask('/api/status');
+    // Jupyter Enterprise Gateway has no /api/status: it is known by its kernelspecs (and /api).
+    const gateway = res.status === 404 && (res = await ask('/api/kernelspecs')).status < 300;
     if (res.status === 403 || res.status === 401) {
       throw new JupyterServerError(
         `the Jupyter server at ${baseUrl} refused the token (HTTP ${res.status})`,
         'set JUPYTER_TOKEN to its token',
       );
     }
-    if (res.status < 200 || res.status >= 300)
-      throw new JupyterServerError(`the Jupyter server at ${baseUrl} answered HTTP ${res.status} to /api/status`);
-    return { baseUrl, token, embedded: false, stop: async () => {} };
+    if (res.status < 200 || res.status >= 300) {
+      throw new JupyterServerError(`the Jupyter server at ${baseUrl} answered HTTP ${res.status} to /api/status and /api/kernelspecs`);
+    }
+    return { baseUrl, token, embedded: false, ...(gateway && { gateway: true }), stop: async () => {} };
   }
   const found = findJupyter({ explicit: opts.jupyter, env, installDir: opts.installDir ?? packageRoot });
   return startJupyterServer({ jupyter: found.jupyter, log: opts.log, signal: opts.signal, prelaunch: opts.prelaunch });

@@ -19,6 +19,11 @@ export interface JupyterServer extends ServerEndpoint {
   stop(): Promise<void>;
   /** Whether flow started it (false for --server-url). */
   readonly embedded: boolean;
+  /**
+   * A Jupyter Enterprise Gateway (no /api/status, no contents API): its kernels take their
+   * folder from KERNEL_WORKING_DIR, not from a path.
+   */
+  readonly gateway?: boolean;
 }
 
 export interface StartServerOptions {

@@ -13,6 +13,8 @@ export interface KernelPoolOptions {
    * `/` on an embedded server, none (the server's root) on another
    */
   pathFor?: (cwd: string) => string | undefined;
+  /** Variables sent with each kernel start (an Enterprise Gateway's KERNEL_WORKING_DIR). */
+  envFor?: (cwd: string) => Record<string, string> | undefined;
   startTimeoutMs?: number;
   // How much to pre-warm is decided in run/warm-up.ts; the pool only carries it out.
   /** At most this many kernels started ahead and not yet handed out. @default 0 (no pre-warming) */
@@ -51,6 +53,7 @@ export class KernelPool {
       endpoint: this.opts.endpoint,
       kernelName,
       path: this.opts.pathFor ? this.opts.pathFor(cwd) : this.opts.embedded ? kernelPathFor(cwd) : undefined,
+      env: this.opts.envFor?.(cwd),
       startTimeoutMs: this.opts.startTimeoutMs,
     });
   }

@@ -90,8 +90,10 @@ function afterClose(req: ClientRequest, then: () => void): void {
 }
 
 /** `POST /api/kernels`: starts a kernel; the caller reads the answer (an error names the cause). */
-export function postKernel(endpoint: ServerEndpoint, name: string, path?: string): Promise<RestResponse> {
-  return restRequest(endpoint, 'POST', '/api/kernels', { body: { name, ...(path !== undefined ? { path } : {}) } });
+export function postKernel(endpoint: ServerEndpoint, name: string, path?: string, env?: Record<string, string>): Promise<RestResponse> {
+  return restRequest(endpoint, 'POST', '/api/kernels', {
+    body: { name, ...(path !== undefined ? { path } : {}), ...(env ? { env } : {}) },
+  });
 }
 
 /** `GET /api/kernels/{id}`: the kernel's model, or undefined when the server no longer has it. */

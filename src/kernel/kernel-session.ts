@@ -52,6 +52,8 @@ export interface StartKernelOptions {
   kernelName?: string;
   /** Kernel's working directory, relative to the server's root_dir. */
   path?: string;
+  /** `KERNEL_*` variables for an Enterprise Gateway (KERNEL_WORKING_DIR: the kernel's folder). */
+  env?: Record<string, string>;
   /** @default 60000 */
   startTimeoutMs?: number;
 }
@@ -145,7 +147,7 @@ export class KernelSession {
   static async start(opts: StartKernelOptions): Promise<KernelSession> {
     const name = opts.kernelName ?? 'python3';
     const timeoutMs = opts.startTimeoutMs ?? 60_000;
-    const model = await createKernel(opts.endpoint, name, opts.path);
+    const model = await createKernel(opts.endpoint, name, opts.path, opts.env);
     // A kernel started by REST stays `starting` until a websocket connects.
     const session = new KernelSession(opts.endpoint, model.id, name, new KernelSocket(opts.endpoint, model.id));
     try {
@@ -377,10 +379,15 @@ async function deleteUntilGone(endpoint: ServerEndpoint, id: string, waitMs: num
 }
 
 /** POST /api/kernels, and what went wrong if the server did not start one. */
-async function createKernel(endpoint: ServerEndpoint, name: string, path: string | undefined): Promise<KernelModel> {
+async function createKernel(
+  endpoint: ServerEndpoint,
+  name: string,
+  path: string | undefined,
+  env?: Record<string, string>,
+): Promise<KernelModel> {
   let res: RestResponse;
   try {
-    res = await postKernel(endpoint, name, path);
+    res = await postKernel(endpoint, name, path, env);
   } catch (err) {
     throw new KernelError(`could not reach the Jupyter server at ${endpoint.baseUrl} to start kernel "${name}": ${(err as Error).message}`);
   }

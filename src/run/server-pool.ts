@@ -2,7 +2,8 @@
 // Each node's kernel starts on the server it is pinned to, else on the least-loaded one with room,
 // in the folder that server has for it; a server that cannot be reached is marked down, and its
 // nodes' kernels start elsewhere.
-import { isAbsolute, relative } from 'node:path';
+import { userInfo } from 'node:os';
+import { isAbsolute, join, relative } from 'node:path';
 import { connectJupyter } from '../kernel/connect.js';
 import type { JupyterServer } from '../kernel/jupyter-server.js';
 import { restRequest } from '../kernel/kernel-rest.js';
@@ -42,6 +43,8 @@ export class ServerPool {
   private constructor(
     readonly members: PoolMember[],
     private readonly opts: ServerPoolOptions,
+    /** No `servers:`: the run's own server alone, as before pools. */
+    readonly single: boolean,
   ) {}
 
   /**
@@ -63,7 +66,17 @@ export class ServerPool {
           if (s.tokenEnv && token === undefined) throw new Error(`$${s.tokenEnv}, which holds its token, is not set`);
           const server = await connectJupyter({ serverUrl: s.url, ...(token !== undefined && { token }), env });
           // Its kernels start in the folder kernelPath gives (relative to its root), or in its root.
-          return { ...base, server, kernels: kernelPool(server, opts, (path) => path || undefined), local: false };
+          // A gateway is also told the folder itself as KERNEL_WORKING_DIR (its container process
+          // proxies use it, with EG_MIRROR_WORKING_DIRS) and who asks, as KERNEL_USERNAME.
+          const kernels = kernelPool(
+            server,
+            opts,
+            (path) => path || undefined,
+            server.gateway
+              ? (path) => ({ KERNEL_USERNAME: userInfo().username, ...(s.rootDir && { KERNEL_WORKING_DIR: join(s.rootDir, path) }) })
+              : undefined,
+          );
+          return { ...base, server, kernels, local: false };
         } catch (err) {
           const down = `server ${s.name} (${s.url}) cannot be used: ${(err as Error).message}`;
           opts.warn?.(down);
@@ -71,12 +84,7 @@ export class ServerPool {
         }
       }),
     );
-    return new ServerPool(members, opts);
-  }
-
-  /** Only the run's own server, as flow ran before pools. */
-  get single(): boolean {
-    return this.members.length === 1;
+    return new ServerPool(members, opts, specs.length === 0);
   }
 
   /** The folder a member starts a node's kernel in (its `path`), or an error saying why it has none. */
@@ -187,12 +195,18 @@ export class ServerPool {
   }
 }
 
-function kernelPool(server: JupyterServer, opts: ServerPoolOptions, pathFor?: (cwd: string) => string | undefined): KernelPool {
+function kernelPool(
+  server: JupyterServer,
+  opts: ServerPoolOptions,
+  pathFor?: (cwd: string) => string | undefined,
+  envFor?: (cwd: string) => Record<string, string> | undefined,
+): KernelPool {
   return new KernelPool({
     endpoint: server,
     embedded: server.embedded,
     startTimeoutMs: opts.startTimeoutMs,
     ...(pathFor && { pathFor }),
+    ...(envFor && { envFor }),
     ...poolWarmUp,
   });
 }
