@@ -2,7 +2,7 @@
 // user would start them, sharing this filesystem. Nodes spread over them within each max_kernels,
 // a pinned node goes where it is pinned, and a server that is wrong or dies is left out.
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,5 +182,59 @@ describe('a pool of servers', () => {
     } finally {
       await c.stop().catch(() => undefined);
     }
+  }, 180_000);
+
+  it('with every server down the run fails at once, saying why for each', async () => {
+    const file = workflow(
+      'pool-down',
+      `  a: { url: ${a.url}, token_env: NOT_SET_TOKEN }
+  gone: { url: "http://127.0.0.1:9" }`,
+      `  only:
+    notebook: ${notebook}`,
+    );
+    const r = await run(file, {});
+    expect(r.exitCode).toBe(1);
+    const err = r.record.nodes.only!.attempts.at(-1)!.error as { message: string; errorClass: string };
+    expect(err.errorClass).toBe('kernel_start');
+    expect(err.message).toMatch(
+      /^every server of the pool is down: server a \(.*\) cannot be used: \$NOT_SET_TOKEN, which holds its token, is not set; server gone \(http:\/\/127\.0\.0\.1:9\) cannot be used: cannot reach/,
+    );
+  }, 60_000);
+
+  it('the HESA return on a pool of two servers that share the filesystem: the same result as on one', async () => {
+    // The example, with a pool: a copy beside a link to the notebooks, so that its relative paths hold.
+    const dir = join(tmp, 'hesa');
+    mkdirSync(join(dir, 'workflows'), { recursive: true });
+    symlinkSync(join(repoRoot, 'notebooks'), join(dir, 'notebooks'));
+    symlinkSync(join(repoRoot, 'data'), join(dir, 'data'));
+    const text = readFileSync(join(repoRoot, 'workflows', 'hesa-return.yml'), 'utf8').replace(
+      /^nodes:$/m,
+      `servers:\n  a: { url: ${a.url}, token_env: A_TOKEN, max_kernels: 1, root_dir: / }\n  b: { url: ${b.url}, token_env: B_TOKEN, max_kernels: 1, root_dir: / }\nnodes:`,
+    );
+    const file = join(dir, 'workflows', 'hesa-pool.yml');
+    writeFileSync(file, text);
+    const r = await execa(
+      'node',
+      [cliPath, 'run', file, '-p', `workdir=${join(tmp, 'hesa-work')}`, '--reporter', 'plain', '--runs-dir', join(tmp, 'runs')],
+      {
+        cwd: repoRoot,
+        reject: false,
+        env: { NO_COLOR: '1', A_TOKEN: a.token, B_TOKEN: b.token },
+      },
+    );
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const rundir = /^run directory: (.+)$/m.exec(r.stdout)![1]!;
+    const record = JSON.parse(readFileSync(join(rundir, 'run.json'), 'utf8')) as RunRecord;
+    expect(Object.fromEntries(Object.entries(record.nodes).map(([id, n]) => [id, n.status]))).toEqual({
+      generate: 'succeeded',
+      load_reference_data: 'succeeded',
+      extract: 'succeeded',
+      validate: 'succeeded',
+      error_report: 'skipped',
+      build_xml: 'succeeded',
+      check_xml: 'succeeded',
+      summary: 'succeeded',
+    });
+    expect(new Set(placed(record))).toEqual(new Set(['a', 'b']));
   }, 180_000);
 });
