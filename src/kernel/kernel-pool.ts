@@ -63,6 +63,11 @@ export class KernelPool {
     return this.warm.length;
   }
 
+  /** Whether a kernel was started ahead for `node`. */
+  hasWarmFor(node: string): boolean {
+    return this.warm.some((w) => w.node === node);
+  }
+
   /**
    * Starts a kernel for a node expected to start soon. Bounded by maxWarm (making room by
    * shutting down a stale unclaimed kernel, e.g. one of a branch not taken) and by free memory.

@@ -25,16 +25,22 @@ export const expressions = { evaluateCondition, renderTemplate };
 /** Runs `o.plan` on the handle's server, events to the run's reporters and record. */
 export async function executePlan(run: RunInProgress, o: PlannedRun, handle: ServerHandle): Promise<RunResult> {
   const reporter = run.reporter;
-  // Infrastructure first: without Jupyter nothing can run, so no run directory is made.
-  const server = await handle.server;
-  if (o.signal?.aborted) throw new CancelledError(o.signal.reason);
   const mask = o.secretValues;
   // What the executor says before the record exists (a pool's server found down) waits for it.
   const early: RunEvent[] = [];
   const log = (ev: RunEvent) => (run.emit ? run.emit(ev) : early.push(ev));
+  const servers = Object.values(o.plan.workflow.servers ?? {});
+  // A pool of other servers only needs no server of the run's own: its first kernels start at
+  // once, without waiting for one (a start that fails, for want of a local Jupyter, is no matter).
+  const poolOnly = servers.length > 0 && servers.every((s) => s.url);
+  if (!poolOnly) {
+    // Infrastructure first: without Jupyter nothing can run, so no run directory is made.
+    await handle.server;
+    if (o.signal?.aborted) throw new CancelledError(o.signal.reason);
+  }
   const executor = createKernelExecutor({
-    server,
-    servers: Object.values(o.plan.workflow.servers ?? {}),
+    server: handle.server,
+    servers,
     env: o.env ?? process.env,
     secrets: mask,
     warn: (message, node) => log({ type: 'log', at: new Date().toISOString(), level: 'warn', message, node }),

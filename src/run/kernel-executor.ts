@@ -12,7 +12,8 @@ import { type PoolMember, ServerPool } from './server-pool.js';
 import { WARM_CANDIDATES } from './warm-up.js';
 
 export interface KernelExecutorOptions {
-  server: JupyterServer;
+  /** The run's own server (or its start). */
+  server: JupyterServer | Promise<JupyterServer>;
   /** The workflow's `servers:`: a pool of which `server` is the one without a url. */
   servers?: readonly ServerSpec[];
   /** Where the pool's token_env variables are read. @default process.env */
@@ -93,7 +94,7 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
         .filter((n) => !started.has(n.id))
         .slice(0, WARM_CANDIDATES)) {
         void kernelNameOf(node).then((name) => {
-          if (!started.has(node.id)) void pool.then((p) => p.prewarm(name, nodeKernelCwd(node), node.id));
+          if (!started.has(node.id)) void pool.then((p) => p.prewarm(name, nodeKernelCwd(node), node.id, node.server));
         });
       }
     },

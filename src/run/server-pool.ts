@@ -51,7 +51,11 @@ export class ServerPool {
    * The pool of `specs` (a spec without a url is `own`, the run's server); with no specs, `own`
    * alone, as before pools. A server that cannot be reached is down from the start, with a warning.
    */
-  static async open(own: JupyterServer, specs: readonly ServerSpec[], opts: ServerPoolOptions = {}): Promise<ServerPool> {
+  static async open(
+    ownServer: JupyterServer | Promise<JupyterServer>,
+    specs: readonly ServerSpec[],
+    opts: ServerPoolOptions = {},
+  ): Promise<ServerPool> {
     const env = opts.env ?? process.env;
     const list =
       specs.length > 0
@@ -60,7 +64,12 @@ export class ServerPool {
     const members = await Promise.all(
       list.map(async (s): Promise<PoolMember> => {
         const base = { name: s.name, maxKernels: s.maxKernels ?? DEFAULT_MAX_KERNELS, ...(s.rootDir && { rootDir: s.rootDir }), inUse: 0 };
-        if (!s.url) return { ...base, server: own, kernels: kernelPool(own, opts), local: own.embedded };
+        if (!s.url) {
+          // Awaited only here: a pool of other servers alone opens (and starts its first kernels)
+          // while the run's own server is still starting.
+          const own = await ownServer;
+          return { ...base, server: own, kernels: kernelPool(own, opts), local: own.embedded };
+        }
         try {
           const token = s.tokenEnv ? env[s.tokenEnv] : undefined;
           if (s.tokenEnv && token === undefined) throw new Error(`$${s.tokenEnv}, which holds its token, is not set`);
@@ -105,7 +114,7 @@ export class ServerPool {
    */
   async acquire(kernelName: string, cwd: string, node: string, pinned?: string): Promise<{ session: KernelSession; member: PoolMember }> {
     for (;;) {
-      const m = this.choose(pinned);
+      const m = this.choose(pinned, node);
       if (m === 'wait') {
         await new Promise<void>((r) => this.waiting.push(r));
         continue;
@@ -131,16 +140,20 @@ export class ServerPool {
     }
   }
 
-  private choose(pinned: string | undefined): PoolMember | 'wait' {
+  private choose(pinned: string | undefined, node?: string): PoolMember | 'wait' {
     const candidates = pinned ? this.members.filter((m) => m.name === pinned) : this.members;
     const up = candidates.filter((m) => !m.down);
     if (up.length === 0) {
       const why = candidates.map((m) => m.down).join('; ');
       throw new Error(pinned ? `the server this node is pinned to is down: ${why}` : `every server of the pool is down: ${why}`);
     }
-    const room = up.filter((m) => m.inUse < m.maxKernels);
+    const load = (m: PoolMember) => m.inUse;
+    const room = up.filter((m) => load(m) < m.maxKernels);
     if (room.length === 0) return 'wait';
-    return room.reduce((best, m) => (m.inUse / m.maxKernels < best.inUse / best.maxKernels ? m : best));
+    // The server a kernel was started ahead on for this node, when it has room.
+    const warm = node === undefined ? undefined : room.find((m) => m.kernels?.hasWarmFor(node));
+    if (warm) return warm;
+    return room.reduce((best, m) => (load(m) / m.maxKernels < load(best) / best.maxKernels ? m : best));
   }
 
   /** Whether a member no longer answers (after a kernel died on it, or would not start). */
@@ -184,10 +197,22 @@ export class ServerPool {
     for (const w of this.waiting.splice(0)) w();
   }
 
-  /** Pre-warming happens on the run's own server only. */
-  prewarm(kernelName: string, cwd: string, node: string): void {
-    const own = this.members.find((m) => m.local && !m.down);
-    if (this.single && own) own.kernels!.prewarm(kernelName, cwd, node);
+  /**
+   * Starts the kernel of a node expected soon, on the server it would go to now (its pinned one,
+   * else the least-loaded with room); acquire then prefers that server for it.
+   */
+  prewarm(kernelName: string, cwd: string, node: string, pinned?: string): void {
+    let m: PoolMember | 'wait';
+    try {
+      m = this.choose(pinned);
+    } catch {
+      return; // every server down: acquire says so
+    }
+    if (m === 'wait') return;
+    const where = this.kernelPath(m, cwd);
+    // A kernel started ahead must not take a server past its max_kernels.
+    if ('error' in where || m.inUse + m.kernels!.warmCount >= m.maxKernels) return;
+    m.kernels!.prewarm(kernelName, m.local ? cwd : (where.path ?? ''), node);
   }
 
   async close(): Promise<void> {
