@@ -29,10 +29,14 @@ def render(out_dir: Path, notebooks: list[str]) -> int:
     import nbformat
     from nbconvert import HTMLExporter
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if not out_dir.parent.is_dir():
+        return 0  # the run directory is gone (deleted while this ran in the background)
+    out_dir.mkdir(exist_ok=True)
     exporter = HTMLExporter()
     failures = 0
     for path in notebooks:
+        if not out_dir.is_dir():
+            break  # deleted meanwhile: nothing to render for
         try:
             body, _ = exporter.from_notebook_node(nbformat.read(path, as_version=4))
         except Exception as error:  # noqa: BLE001 - any failure becomes the page's message
@@ -40,8 +44,11 @@ def render(out_dir: Path, notebooks: list[str]) -> int:
             failures += 1
         target = out_dir / f"{Path(path).stem}.html"
         partial = target.with_name(target.name + ".partial")
-        partial.write_text(body, encoding="utf-8")
-        partial.replace(target)
+        try:
+            partial.write_text(body, encoding="utf-8")
+            partial.replace(target)
+        except FileNotFoundError:
+            break  # the run directory was deleted meanwhile
     return failures
 
 

@@ -30,3 +30,11 @@ def test_renders_a_notebook_and_explains_one_it_cannot(tmp_path):
     failed = (out / "broken.html").read_text()
     assert "could not render" in failed and "broken.ipynb" in failed
     assert not list(out.glob("*.partial"))
+
+
+def test_a_run_directory_deleted_meanwhile_is_not_made_again(tmp_path):
+    gone = tmp_path / "deleted-run" / "html"
+
+    assert main([str(gone), str(tmp_path / "x.ipynb")]) == 0
+
+    assert not gone.parent.exists()

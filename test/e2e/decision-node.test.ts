@@ -15,7 +15,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'flow-decision-'));
   cpSync(join(repoRoot, 'test/fixtures/decision'), dir, { recursive: true, filter: (f) => !f.endsWith('.py') });
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
 
 /** Runs decision.yml in its own folder; returns stdout without timestamps, the run dir and the JUnit XML. */
 async function runDecision(label: string, params: string[]) {

@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await eg?.stop();
-  rmSync(tmp, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 async function run(nodes: string) {

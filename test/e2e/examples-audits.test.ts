@@ -22,7 +22,7 @@ let tmp: string;
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'flow-examples-audits-'));
 });
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
 
 const AUDITS = ['row_counts', 'null_checks', 'referential_integrity', 'freshness', 'distribution_drift'];
 

@@ -15,7 +15,7 @@ beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'flow-examples-recovery-'));
   runsDir = join(tmp, 'runs');
 });
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
 
 const OUTAGE = 'ConnectionError: reference data service unavailable (HESA_REFERENCE_OUTAGE is set: unset it, then `flow resume` the run)';
 

@@ -21,7 +21,7 @@ let tmp: string;
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'flow-examples-hesa-'));
 });
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
 
 /** The executed node notebooks (not the run's summary.ipynb). */
 const notebooksIn = executedNotebooks;

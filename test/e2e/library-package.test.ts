@@ -34,7 +34,7 @@ describe('the nbflow package, installed in a fresh folder', () => {
   }, 300_000);
 
   afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
 
   it('exports the API by name, and nothing of its internals is reachable by path', async () => {

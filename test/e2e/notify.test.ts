@@ -38,7 +38,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([starttls, implicit, slack, teams, flaky, hanging].map((s) => s?.close()));
-  rmSync(tmp, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 /** report-demo (test/fixtures/report) with a notify: section; limit 5.0 fails it, 100 lets it succeed. */

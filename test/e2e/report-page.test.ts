@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeBrowser();
-  rmSync(tmp, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 const report = (r: ExampleRun) => join(r.run.runDir, 'report.html');

@@ -22,7 +22,7 @@ const LONG = 120_000;
 const jupyter = findJupyter({ cwd: repoRoot }).jupyter;
 const sandbox = mkdtempSync(join(tmpdir(), 'flow-secrets-'));
 cpSync(join(fixturesDir, 'secrets'), sandbox, { recursive: true, filter: (f) => !f.endsWith('.py') });
-afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
+afterAll(() => rmSync(sandbox, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
 
 const wf = join(sandbox, 'wf.yml');
 const PLAIN_MESSAGE = 'plain-param-shown-as-usual'; // wf.yml's default for `message`

@@ -9,7 +9,7 @@ import { cliPath, fixturesDir, repoRoot } from '../helpers/paths.js';
 
 const workflow = join(fixturesDir, 'terminal', 'live.yml');
 const dir = mkdtempSync(join(tmpdir(), 'flow-terminal-ci-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
 
 /** The built CLI through a pipe, as CI runs it; a short pause keeps `load` quick. */
 function flow(args: string[], env: Record<string, string> = {}) {

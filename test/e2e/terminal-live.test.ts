@@ -15,7 +15,7 @@ afterAll(() => {
   // A run cancelled before flaky's second attempt leaves its marker (see the notebook) behind.
   const runs = join(runsDir, 'terminal-live');
   for (const id of existsSync(runs) ? readdirSync(runs) : []) rmSync(join(tmpdir(), `flow-flaky-${id}`), { force: true });
-  rmSync(runsDir, { recursive: true, force: true });
+  rmSync(runsDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 let sessions = 0;

@@ -14,7 +14,7 @@ let runsDir: string;
 beforeAll(() => {
   runsDir = mkdtempSync(join(tmpdir(), 'flow-two-runs-'));
 });
-afterAll(() => rmSync(runsDir, { recursive: true, force: true }));
+afterAll(() => rmSync(runsDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
 
 /** What a run could leave behind in this process. */
 function processFootprint() {

@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.stop();
-  rmSync(runsDir, { recursive: true, force: true });
+  rmSync(runsDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 const readNb = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as Notebook;
