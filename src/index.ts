@@ -38,6 +38,27 @@ export { createPlainReporter, type PlainReporterOptions } from './report/plain.j
 export { createJsonReporter } from './report/json.js';
 export { createJunitReporter } from './report/junit.js';
 
+// Reports, notifications and schedules
+export { writeRunReport, readReportRun, type RunReportOptions, type ReportRun } from './summary/report-page.js';
+export { writeComparisonReport } from './summary/compare-page.js';
+export { writeSummaryNotebook } from './summary/summary-notebook.js';
+export { renderNotebooksHtml, type RenderNotebooksOptions } from './summary/render-notebooks.js';
+export { notifyRun, testChannels, type NotifyRunOptions } from './notify/notify-run.js';
+export type { NotificationBody } from './notify/message.js';
+export type { SendResult } from './notify/send.js';
+export {
+  Scheduler,
+  type LaunchedRun,
+  type LaunchRequest,
+  type SchedulerClock,
+  type SchedulerOptions,
+  type ScheduledWorkflow,
+} from './schedule/scheduler.js';
+export { FireStore, type FireRow, type FireState } from './schedule/fire-store.js';
+export { launchScheduledRun } from './schedule/launch-run.js';
+export { nextFire, nextFires } from './schedule/fire-times.js';
+export type { NotifyChannel, ScheduleTrigger, ServerSpec } from './workflow/types.js';
+
 // Run records on disk
 export { loadRun } from './ledger/load-run.js';
 export { listRuns, type RunListEntry } from './ledger/list-runs.js';

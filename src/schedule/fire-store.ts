@@ -4,7 +4,8 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 import { UsageError } from '../errors.js';
 import { processIsAlive } from '../process-alive.js';
 
@@ -60,7 +61,9 @@ export class FireStore {
     if (opts.lock !== false) mkdirSync(dirname(path), { recursive: true });
     const lockFile = opts.lock === false ? undefined : takeLock(`${path}.lock`);
     try {
-      const db = new Database(path, opts.lock === false ? { readonly: true, fileMustExist: true } : {});
+      // Loaded here: a library user who never schedules never loads the native module.
+      const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+      const db = new Sqlite(path, opts.lock === false ? { readonly: true, fileMustExist: true } : {});
       if (opts.lock !== false) {
         db.pragma('journal_mode = WAL');
         db.exec(SCHEMA);
