@@ -1,5 +1,7 @@
 // `flow resume` as a library call: repair an earlier run, reusing what succeeded, running the rest.
-import { dirname, resolve } from 'node:path';
+import { hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { releasePidLock, takePidLock } from '../pid-lock.js';
 import { planResume } from '../engine/plan-resume.js';
 import { ResumeRefusedError } from '../errors.js';
 import { buildPlan } from '../graph/build-plan.js';
@@ -63,23 +65,39 @@ export function startResume(options: ResumeRunOptions): ActiveRun {
     // succeeded or skipped (or is new to the workflow) gives a resume something to do.
     const toRepair = plan.order.filter((id) => !['succeeded', 'skipped'].includes(record.nodes[id]?.status ?? 'new'));
     if (toRepair.length === 0) return nothingToResume(record, run);
-    return launchRun(run, {
-      ...options,
-      plan,
-      // Frozen: the resumed run gets exactly the params the run was started with (resumeParams).
-      params,
-      reuse,
-      secretValues,
-      resumedFrom: { runId: record.runId, runDir: record.runDir },
-      // A repair is for the same time as the run it repairs, and of the same lineage.
-      ...(record.logicalDate && { logicalDate: new Date(record.logicalDate) }),
-      trigger: 'resume',
-      lineageId: record.lineageId ?? record.runId,
-      // Next to the run it repairs: runs/<workflow>/<run-id> → runs
-      runsDirOverride: dirname(dirname(record.runDir)),
-    });
+    // One repair of a run at a time: a second would run its failed nodes again beside the first.
+    const lock = join(record.runDir, RESUME_LOCK);
+    takePidLock(
+      lock,
+      (holder) =>
+        new ResumeRefusedError(
+          `run ${record.runId} is being resumed already, by flow pid ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''} (since ${holder.since})`,
+        ),
+    );
+    try {
+      return await launchRun(run, {
+        ...options,
+        plan,
+        // Frozen: the resumed run gets exactly the params the run was started with (resumeParams).
+        params,
+        reuse,
+        secretValues,
+        resumedFrom: { runId: record.runId, runDir: record.runDir },
+        // A repair is for the same time as the run it repairs, and of the same lineage.
+        ...(record.logicalDate && { logicalDate: new Date(record.logicalDate) }),
+        trigger: 'resume',
+        lineageId: record.lineageId ?? record.runId,
+        // Next to the run it repairs: runs/<workflow>/<run-id> → runs
+        runsDirOverride: dirname(dirname(record.runDir)),
+      });
+    } finally {
+      releasePidLock(lock);
+    }
   });
 }
+
+/** Held in the resumed run's directory while a resume of it runs. */
+const RESUME_LOCK = 'resume.lock';
 
 function missingParamsError(record: RunRecord, missing: string[]): ResumeRefusedError {
   const list = missing.map((m) => `"${m}"`).join(', ');

@@ -1,13 +1,13 @@
 // The scheduler's durable memory: every fire (trigger, logical time) it ever made, in SQLite, so
 // that no trigger fires the same logical time twice, across restarts too; and a lock file, so
 // that a second scheduler on the same store refuses to start.
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
 import { UsageError } from '../errors.js';
-import { processIsAlive } from '../process-alive.js';
+import { releasePidLock, takePidLock } from '../pid-lock.js';
 
 /** What became of a fire time. */
 export type FireState = 'started' | 'queued' | 'skipped' | 'finished' | 'crashed' | 'dropped';
@@ -151,40 +151,19 @@ function toRow(r: Record<string, string | null>): FireRow {
   };
 }
 
-/** Creates the lock file; one left by a scheduler that is gone (same host, pid dead) is taken over. */
+/** The store's lock: one left by a scheduler that is gone (same host, pid dead) is taken over. */
 function takeLock(file: string): string {
-  for (let tries = 0; tries < 2; tries++) {
-    try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
-      closeSync(fd);
-      return file;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    let holder: { pid?: number; host?: string; since?: string } = {};
-    try {
-      holder = JSON.parse(readFileSync(file, 'utf8')) as typeof holder;
-    } catch {
-      // half-written by a scheduler that died at once: stale
-    }
-    const alive = holder.pid !== undefined && (holder.host !== hostname() || processIsAlive(holder.pid));
-    if (alive) {
-      throw new UsageError(
+  takePidLock(
+    file,
+    (holder) =>
+      new UsageError(
         `another flow schedule (pid ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''}, since ${holder.since}) holds ${file}`,
         'stop it first, or give this one its own --store',
-      );
-    }
-    unlinkSync(file);
-  }
-  throw new UsageError(`could not take the lock ${file}`);
+      ),
+  );
+  return file;
 }
 
 function releaseLock(file: string): void {
-  try {
-    const holder = JSON.parse(readFileSync(file, 'utf8')) as { pid?: number };
-    if (holder.pid === process.pid) unlinkSync(file);
-  } catch {
-    // already gone
-  }
+  releasePidLock(file);
 }

@@ -18,7 +18,7 @@ const LAYERS: string[][] = [
   ['graph', 'kernel', 'notebook', 'ledger'],
   ['events'],
   ['workflow'],
-  ['errors.ts', 'process-alive.ts', 'package-root.ts', 'python-package.ts', 'settle-within.ts'],
+  ['errors.ts', 'process-alive.ts', 'package-root.ts', 'python-package.ts', 'settle-within.ts', 'pid-lock.ts'],
 ];
 
 /** Imports between folders of one layer that are allowed, each with its reason. */
@@ -29,6 +29,8 @@ const SIBLINGS: Record<string, string> = {
   'kernel → notebook': 'executing a notebook',
   // The Python package is a folder of the package root.
   'python-package.ts → package-root.ts': 'where flow is installed',
+  // A lock is stale when the process that took it is gone.
+  'pid-lock.ts → process-alive.ts': 'whether the holder lives',
 };
 
 function unitOf(module: string): string {
