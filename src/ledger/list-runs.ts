@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeStatus } from '../events/run-event.js';
 import { countStatuses, type RunState } from '../events/run-state.js';
-import { readRunRecord, runIsAbandoned } from './read-run.js';
+import { readRunRecord, runFromEvents, runIsAbandoned } from './read-run.js';
 
 export interface RunListEntry {
   runId: string;
@@ -17,6 +17,8 @@ export interface RunListEntry {
   durationMs?: number;
   counts: Partial<Record<NodeStatus, number>>;
   runDir: string;
+  /** Set when run.json could not be read (why) and the entry comes from events.ndjson. */
+  fromEvents?: string;
   /** What started it (manual, schedule, catchup, resume), and the time it is for. */
   trigger?: string;
   logicalDate?: string;
@@ -42,8 +44,21 @@ export async function listRuns(runsDir: string, workflow?: string): Promise<RunL
           ...(r.trigger && { trigger: r.trigger }),
           ...(r.logicalDate && { logicalDate: r.logicalDate }),
         });
-      } catch {
-        entries.push({ runId, workflow: wf, status: 'unreadable', counts: {}, runDir });
+      } catch (err) {
+        // What its events still say, when they say anything.
+        const r = await runFromEvents(runDir).catch(() => undefined);
+        if (!r) entries.push({ runId, workflow: wf, status: 'unreadable', counts: {}, runDir });
+        else
+          entries.push({
+            runId: r.runId,
+            workflow: r.workflow || wf,
+            status: r.status === 'running' && runIsAbandoned(r) ? 'abandoned' : r.status,
+            startedAt: r.startedAt || undefined,
+            durationMs: r.durationMs,
+            counts: countStatuses(r),
+            runDir,
+            fromEvents: (err as Error).message,
+          });
       }
     }
   }

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { listRuns } from './list-runs.js';
-import { readRunRecord } from './read-run.js';
+import { readRunRecord, runFromEvents } from './read-run.js';
 import type { RunRecord } from './run-record.js';
 
 /**
@@ -11,7 +11,28 @@ import type { RunRecord } from './run-record.js';
  * that names one run. The record's `runDir` is set to where it was found (absolute).
  */
 export async function loadRun(runIdOrDir: string, runsDir: string): Promise<RunRecord> {
-  if (await isDirectory(runIdOrDir)) return withDir(await readRunRecord(runIdOrDir), runIdOrDir);
+  const dir = await findRunDir(runIdOrDir, runsDir);
+  return withDir(await readRunRecord(dir), dir);
+}
+
+/**
+ * loadRun, or, when run.json is missing or broken, the run rebuilt from its events.ndjson, with
+ * what was wrong (for `flow show`, which shows what it can still read).
+ */
+export async function loadRunOrEvents(runIdOrDir: string, runsDir: string): Promise<{ record: RunRecord; problem?: string }> {
+  const dir = await findRunDir(runIdOrDir, runsDir);
+  try {
+    return { record: withDir(await readRunRecord(dir), dir) };
+  } catch (err) {
+    const rebuilt = await runFromEvents(dir);
+    if (!rebuilt) throw err;
+    return { record: withDir(rebuilt, dir), problem: (err as Error).message };
+  }
+}
+
+/** The directory a run id (or a unique prefix of one), or a run directory, names. */
+async function findRunDir(runIdOrDir: string, runsDir: string): Promise<string> {
+  if (await isDirectory(runIdOrDir)) return runIdOrDir;
   const runs = await listRuns(runsDir);
   const exact = runs.filter((r) => r.runId === runIdOrDir);
   const matches = exact.length > 0 ? exact : runs.filter((r) => r.runId.startsWith(runIdOrDir));
@@ -25,7 +46,7 @@ export async function loadRun(runIdOrDir: string, runsDir: string): Promise<RunR
       'give more of the run id, or the run directory',
     );
   }
-  return withDir(await readRunRecord(matches[0].runDir), matches[0].runDir);
+  return matches[0]!.runDir;
 }
 
 function withDir(record: RunRecord, dir: string): RunRecord {

@@ -3,7 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { RUN_FILE } from './run-dir.js';
+import { EVENTS_FILE, RUN_FILE } from './run-dir.js';
+import { initialRunState, reduceRunStateInPlace } from '../events/run-state.js';
+import type { RunEvent } from '../events/run-event.js';
 import type { RunRecord } from './run-record.js';
 import { processIsAlive } from '../process-alive.js';
 
@@ -21,7 +23,10 @@ export async function readRunRecord(dir: string): Promise<RunRecord> {
     if (typeof record.runId !== 'string' || typeof record.nodes !== 'object') throw new Error('no runId or nodes');
     return record;
   } catch (err) {
-    throw new UsageError(`${file} is not a flow run record: ${(err as Error).message}`);
+    throw new UsageError(
+      `${file} is not a flow run record: ${(err as Error).message}`,
+      '`flow show` still shows what its events.ndjson holds; `flow run` starts the workflow again',
+    );
   }
 }
 
@@ -36,4 +41,36 @@ export function runIsAbandoned(run: Pick<RunRecord, 'status' | 'pid' | 'host'>, 
   const { pid } = run;
   if (run.status !== 'running' || pid === undefined || !Number.isInteger(pid) || pid <= 0 || run.host !== host) return false;
   return !processIsAlive(pid);
+}
+
+/** The record a run's events describe, for a run.json that is gone; undefined without events. */
+export async function runFromEvents(runDir: string): Promise<RunRecord | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(runDir, EVENTS_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  let state = initialRunState();
+  let lastAt: string | undefined;
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const ev = JSON.parse(line) as RunEvent & { at?: string };
+      state = reduceRunStateInPlace(state, ev);
+      if (typeof ev.at === 'string') lastAt = ev.at;
+    } catch {
+      // a line cut short by the kill: the ones before it still count
+    }
+  }
+  if (!state.runId) return undefined;
+  return {
+    ...state,
+    runDir,
+    schemaVersion: 0,
+    flowVersion: 'unknown',
+    workflowHash: '',
+    workflowSnapshot: { name: state.workflow, file: state.workflowFile, hash: '', nodes: {} },
+    updatedAt: state.finishedAt ?? lastAt ?? state.startedAt,
+  };
 }

@@ -15,14 +15,23 @@ export function formatRunList(runs: readonly RunListEntry[], runsDir: string): s
     formatCounts(r.counts) || '-',
   ]);
   const table = formatTable(['RUN ID', 'WORKFLOW', 'STATUS', 'STARTED', 'DURATION', 'TRIGGER', 'NODES'], rows);
+  const notes: string[] = [];
+  const fromEvents = runs.filter((r) => r.fromEvents);
+  if (fromEvents.length > 0) {
+    notes.push(
+      `${fromEvents.map((r) => r.runId).join(', ')}: run.json could not be read, so ${fromEvents.length === 1 ? 'its line comes' : 'their lines come'} from events.ndjson (\`flow show\` says more)`,
+    );
+  }
   const abandoned = runs.filter((r) => r.status === 'abandoned');
-  if (abandoned.length === 0) return table;
-  const hint = abandoned.length === 1 ? abandonedHint(abandoned[0].runId) : abandonedHint('<run id>', abandoned.length);
-  return `${table}\n${hint}\n`;
+  if (abandoned.length > 0)
+    notes.push(abandoned.length === 1 ? abandonedHint(abandoned[0].runId) : abandonedHint('<run id>', abandoned.length));
+  if (notes.length === 0) return table;
+  return `${table}\n${notes.join('\n')}\n`;
 }
 
 /** `manual`, or a scheduled run with the time it is for: `schedule for 2026-12-01 06:00:00Z`. */
 function triggerText(r: RunListEntry): string {
+  if (r.status === 'unreadable') return '-';
   const trigger = r.trigger ?? 'manual';
   return (trigger === 'schedule' || trigger === 'catchup') && r.logicalDate ? `${trigger} for ${formatStarted(r.logicalDate)}` : trigger;
 }

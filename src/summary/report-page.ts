@@ -1,12 +1,9 @@
 // report.html: one self-contained page about one run — what ran, the DAG, a timeline of every
 // attempt, each node's attempts, errors, outputs and params, the gallery, and matrix results.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { NodeState } from '../events/run-state.js';
-import { reduceRunStateInPlace, initialRunState } from '../events/run-state.js';
-import type { RunEvent } from '../events/run-event.js';
-import { readRunRecord, runIsAbandoned } from '../ledger/read-run.js';
+import { readRunRecord, runFromEvents, runIsAbandoned } from '../ledger/read-run.js';
 import { EVENTS_FILE } from '../ledger/run-dir.js';
 import type { RunRecord } from '../ledger/run-record.js';
 import { writeFileAtomic } from '../ledger/atomic-write.js';
@@ -77,38 +74,6 @@ export async function readReportRun(runDir: string): Promise<ReportRun> {
     if (source !== undefined) failingCells[label(ref.node, ref.instance)] = source;
   }
   return { run, runDir, gallery, missing, failingCells };
-}
-
-/** The record a run's events describe, for a run.json that is gone; undefined without events. */
-async function runFromEvents(runDir: string): Promise<RunRecord | undefined> {
-  let text: string;
-  try {
-    text = await readFile(join(runDir, EVENTS_FILE), 'utf8');
-  } catch {
-    return undefined;
-  }
-  let state = initialRunState();
-  let lastAt: string | undefined;
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const ev = JSON.parse(line) as RunEvent & { at?: string };
-      state = reduceRunStateInPlace(state, ev);
-      if (typeof ev.at === 'string') lastAt = ev.at;
-    } catch {
-      // a line cut short by the kill: the ones before it still count
-    }
-  }
-  if (!state.runId) return undefined;
-  return {
-    ...state,
-    runDir,
-    schemaVersion: 0,
-    flowVersion: 'unknown',
-    workflowHash: '',
-    workflowSnapshot: { name: state.workflow, file: state.workflowFile, hash: '', nodes: {} },
-    updatedAt: state.finishedAt ?? lastAt ?? state.startedAt,
-  };
 }
 
 /** The source of the cell whose output is the error, in an executed notebook. */

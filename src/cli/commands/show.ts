@@ -16,8 +16,12 @@ export const showCommand: CommandModule<object, ShowArgs> = {
       .option('runs-dir', { type: 'string', default: 'runs', describe: 'Where runs are recorded' })
       .option('json', { type: 'boolean', default: false, describe: 'Print run.json' }) as never,
   handler: async (args) => {
-    const [{ loadRun }, { formatRun }] = await Promise.all([import('../../ledger/load-run.js'), import('../../report/format-run.js')]);
-    const run = await loadRun(args.run, args['runs-dir']);
+    const [{ loadRunOrEvents }, { formatRun }] = await Promise.all([
+      import('../../ledger/load-run.js'),
+      import('../../report/format-run.js'),
+    ]);
+    const { record: run, problem } = await loadRunOrEvents(args.run, args['runs-dir']);
+    if (problem) process.stderr.write(`warning: ${problem}: shown from events.ndjson, which may miss the run's last moments\n`);
     process.stdout.write(args.json ? `${JSON.stringify(run, null, 2)}\n` : formatRun(run));
     process.exitCode = 0;
   },

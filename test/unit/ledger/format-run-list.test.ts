@@ -45,7 +45,7 @@ describe('formatRunList', () => {
       ].join('\n'),
     );
     expect(formatRunList([entry('20261126T093000Z-aaaa', 'unreadable', {})], 'runs')).toContain(
-      'unreadable  2026-11-26 09:30:00Z  2.1s      manual   -\n',
+      'unreadable  2026-11-26 09:30:00Z  2.1s      -        -\n',
     );
     const scheduled = {
       ...entry('20261126T093000Z-bbbb', 'succeeded', { succeeded: 1 }),
