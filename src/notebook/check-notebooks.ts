@@ -26,6 +26,13 @@ export function parameterNames(nb: Notebook): { cell: boolean; names?: string[] 
 
 type Read = { nb: Notebook } | { problem: string; hint?: string };
 
+/** `line:col` (1-based) of character `offset` of `text`. */
+function lineCol(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `${line}:${offset - before.lastIndexOf('\n')}`;
+}
+
 async function readNotebook(path: string): Promise<Read> {
   let text: string;
   try {
@@ -39,11 +46,17 @@ async function readNotebook(path: string): Promise<Read> {
   let nb: unknown;
   try {
     nb = JSON.parse(text);
-  } catch {
-    return { problem: 'is not a notebook: it is not JSON', hint: 'give the path of an .ipynb file' };
+  } catch (e) {
+    // Where it breaks, as line:col of the notebook file (JSON.parse says a character position).
+    const at = /position (\d+)/.exec((e as Error).message);
+    const where = at ? ` at ${lineCol(text, Number(at[1]))}` : '';
+    return { problem: `is not a notebook: it is not JSON${where}`, hint: 'give the path of an .ipynb file (was it saved whole?)' };
   }
   const o = nb as Partial<Notebook> | null;
-  if (!o || typeof o !== 'object' || !Array.isArray(o.cells)) return { problem: 'is not a notebook: it has no cells' };
+  if (o && typeof o === 'object' && typeof o.nbformat === 'number' && o.nbformat < 4) {
+    return { problem: `is nbformat ${o.nbformat}; flow reads nbformat 4`, hint: `convert it with \`jupyter nbconvert --to notebook --nbformat 4 ${path}\`` };
+  }
+  if (!o || typeof o !== 'object' || !Array.isArray(o.cells)) return { problem: 'is not a notebook: it has no "cells" list' };
   if (o.nbformat !== 4) {
     return { problem: `is nbformat ${String(o.nbformat)}, not 4`, hint: 'convert it with `jupyter nbconvert --to notebook`' };
   }

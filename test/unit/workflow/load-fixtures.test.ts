@@ -113,13 +113,13 @@ const table: [string, string[]][] = [
         'notebooks-problems.yml',
         4,
         23,
-        'node "script": notebook notebooks/not-a-notebook.ipynb is not a notebook: it is not JSON — give the path of an .ipynb file',
+        'node "script": notebook notebooks/not-a-notebook.ipynb is not a notebook: it is not JSON — give the path of an .ipynb file (was it saved whole?)',
       ),
       f(
         'notebooks-problems.yml',
         5,
         20,
-        'node "old": notebook notebooks/nbformat3.ipynb is nbformat 3, not 4 — convert it with `jupyter nbconvert --to notebook`',
+        `node "old": notebook notebooks/nbformat3.ipynb is nbformat 3; flow reads nbformat 4 — convert it with \`jupyter nbconvert --to notebook --nbformat 4 ${process.cwd()}/${dir}/notebooks/nbformat3.ipynb\``,
       ),
       f(
         'notebooks-problems.yml',
