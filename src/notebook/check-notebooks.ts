@@ -54,7 +54,10 @@ async function readNotebook(path: string): Promise<Read> {
   }
   const o = nb as Partial<Notebook> | null;
   if (o && typeof o === 'object' && typeof o.nbformat === 'number' && o.nbformat < 4) {
-    return { problem: `is nbformat ${o.nbformat}; flow reads nbformat 4`, hint: `convert it with \`jupyter nbconvert --to notebook --nbformat 4 ${path}\`` };
+    return {
+      problem: `is nbformat ${o.nbformat}; flow reads nbformat 4`,
+      hint: `convert it with \`jupyter nbconvert --to notebook --nbformat 4 ${path}\``,
+    };
   }
   if (!o || typeof o !== 'object' || !Array.isArray(o.cells)) return { problem: 'is not a notebook: it has no "cells" list' };
   if (o.nbformat !== 4) {

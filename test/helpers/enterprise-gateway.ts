@@ -3,8 +3,8 @@
 import { type ResultPromise, execa } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from './jupyter-servers.js';
 import { repoRoot } from './paths.js';
 
 export interface Gateway {
@@ -18,17 +18,6 @@ export interface Gateway {
 }
 
 const venv = join(repoRoot, '.venv-gateway');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 export async function startGateway(): Promise<Gateway> {
   const jupyter = join(venv, 'bin', 'jupyter');
