@@ -91,6 +91,21 @@ export class JupyterServerError extends FlowError {
   }
 }
 
+/**
+ * The run's record could not be written (a full disk, a folder made read-only or deleted): the
+ * run is over, and what was written before is kept.
+ */
+export class RecordWriteError extends FlowError {
+  override readonly exitCode = ExitCode.nodeFailed;
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(hint ? `${message}\n  ${hint}` : message);
+    this.name = 'RecordWriteError';
+  }
+}
+
 /** A resume that must not happen (the workflow changed, a required param is new): nothing was run. */
 export class ResumeRefusedError extends FlowError {
   override readonly exitCode = ExitCode.invalid;

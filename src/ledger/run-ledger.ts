@@ -2,6 +2,7 @@
 // atomically as nodes change (coalesced and paced, so that big runs are not slowed by it).
 import { createWriteStream, renameSync, writeFileSync, type WriteStream } from 'node:fs';
 import { hostname } from 'node:os';
+import { RecordWriteError } from '../errors.js';
 import { join } from 'node:path';
 import { terminalStatuses, type RunEvent } from '../events/run-event.js';
 import { initialRunState, reduceRunStateInPlace, type RunState } from '../events/run-state.js';
@@ -107,7 +108,7 @@ export class RunLedger {
     this.wake?.();
     await this.writing;
     await new Promise<void>((resolve) => this.events.end(resolve));
-    if (this.failure) throw this.failure;
+    if (this.failure) throw recordError(this.failure, this.runDir, this.runState.runId);
   }
 
   /**
@@ -186,4 +187,26 @@ export class RunLedger {
       this.wake = end;
     });
   }
+}
+
+/** A write error as what it means for the run: which file, why, what is kept, and what to do. */
+function recordError(err: unknown, runDir: string, runId: string): Error {
+  const e = err as NodeJS.ErrnoException;
+  if (!e.code) return e;
+  if (e.code === 'ENOENT') {
+    return new RecordWriteError(
+      `the run directory ${runDir} is gone (deleted while the run went on): the run's record and notebooks could not be saved`,
+      'start the workflow again with `flow run`',
+    );
+  }
+  const why =
+    e.code === 'ENOSPC'
+      ? 'no space left on the device'
+      : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS'
+        ? 'it may not be written to'
+        : e.message;
+  return new RecordWriteError(
+    `the run's record in ${runDir} could not be written (${e.code}: ${why}); its run.json holds the run as it was last written`,
+    `make room (or give write access), then \`flow resume ${runId}\` repairs the run`,
+  );
 }
