@@ -147,13 +147,12 @@ export class ServerPool {
       const why = candidates.map((m) => m.down).join('; ');
       throw new Error(pinned ? `the server this node is pinned to is down: ${why}` : `every server of the pool is down: ${why}`);
     }
-    const load = (m: PoolMember) => m.inUse;
-    const room = up.filter((m) => load(m) < m.maxKernels);
+    const room = up.filter((m) => m.inUse < m.maxKernels);
     if (room.length === 0) return 'wait';
     // The server a kernel was started ahead on for this node, when it has room.
     const warm = node === undefined ? undefined : room.find((m) => m.kernels?.hasWarmFor(node));
     if (warm) return warm;
-    return room.reduce((best, m) => (load(m) / m.maxKernels < load(best) / best.maxKernels ? m : best));
+    return room.reduce((best, m) => (m.inUse / m.maxKernels < best.inUse / best.maxKernels ? m : best));
   }
 
   /** Whether a member no longer answers (after a kernel died on it, or would not start). */

@@ -1,7 +1,8 @@
 // The `schedule:` section checked when the workflow loads: each mistake at its file:line:col, and a
 // valid trigger's defaults.
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic, WorkflowError } from '../../../src/errors.js';
+import { formatDiagnostic } from '../../../src/errors.js';
+import { workflowDiagnostics } from '../../helpers/workflow-diagnostics.js';
 import { localTimezone } from '../../../src/workflow/build-schedule.js';
 import { parseWorkflow } from '../../../src/workflow/load-workflow.js';
 
@@ -20,15 +21,8 @@ async function load(schedule: string) {
   return parseWorkflow(head + schedule, '/w/wf.yml', { displayName: 'wf.yml' });
 }
 
-async function errorsOf(schedule: string): Promise<string[]> {
-  try {
-    await load(schedule);
-    return [];
-  } catch (e) {
-    if (e instanceof WorkflowError) return e.diagnostics.map(formatDiagnostic);
-    throw e;
-  }
-}
+/** Every problem loading the workflow with this `schedule:` reports (its warnings when it loads). */
+const errorsOf = (schedule: string) => workflowDiagnostics(head + schedule);
 
 const CRON_HINT =
   'five fields (minute hour day month weekday) or six (seconds first), e.g. "0 6 L * *" for 06:00 on the last day of each month';

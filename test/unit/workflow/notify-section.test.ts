@@ -1,21 +1,14 @@
 // The `notify:` section: channels built from it, and each mistake reported where it is written.
+import { workflowDiagnostics } from '../../helpers/workflow-diagnostics.js';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic, WorkflowError } from '../../../src/errors.js';
 import { parseWorkflow } from '../../../src/workflow/load-workflow.js';
 
 async function load(yaml: string) {
   return (await parseWorkflow(yaml, '/w/wf.yml', { displayName: 'wf.yml' })).workflow;
 }
 
-async function errorsOf(yaml: string): Promise<string[]> {
-  try {
-    await load(yaml);
-    return [];
-  } catch (e) {
-    if (e instanceof WorkflowError) return e.diagnostics.map(formatDiagnostic);
-    throw e;
-  }
-}
+/** Every problem loading `yaml` reports (its warnings when it loads). */
+const errorsOf = workflowDiagnostics;
 
 /** A workflow whose `notify:` is `entries` (indented as list items under it). */
 const wf = (entries: string) => `name: n\nnotify:\n${entries}\nnodes:\n  a: { notebook: a.ipynb }\n`;
