@@ -167,8 +167,8 @@ describe('a pool of servers', () => {
       );
       const r = await run(file, { C_TOKEN: c.token }, async () => {
         const deadline = Date.now() + 60_000;
-        while ((await c.kernels().catch(() => 0)) === 0 && Date.now() < deadline) await new Promise((s) => setTimeout(s, 100));
-        await new Promise((s) => setTimeout(s, 1000)); // mid-cell
+        // Killed while one of its kernels runs a node's cell (not one only started ahead).
+        while ((await c.busyKernels().catch(() => 0)) === 0 && Date.now() < deadline) await new Promise((s) => setTimeout(s, 100));
         c.kill('SIGKILL');
       });
       expect(r.exitCode, r.stdout + r.stderr).toBe(0);

@@ -13,6 +13,8 @@ export interface PlainServer {
   proc: ResultPromise;
   /** GET /api/kernels: the kernels it runs now. */
   kernels(): Promise<number>;
+  /** Of those, the ones running a cell now (execution_state busy). */
+  busyKernels(): Promise<number>;
   kill(signal?: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
@@ -60,17 +62,19 @@ export async function startPlainServer(opts: { rootDir?: string } = {}): Promise
     if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`jupyter server on ${port} did not start`);
     await new Promise((r) => setTimeout(r, 200));
   }
+  const listKernels = async (): Promise<{ execution_state?: string }[]> => {
+    const r = await fetch(`${url}/api/kernels`, { headers });
+    const body = (await r.json()) as unknown;
+    if (!r.ok || !Array.isArray(body)) throw new Error(`GET /api/kernels: HTTP ${r.status} ${JSON.stringify(body)}`);
+    return body as { execution_state?: string }[];
+  };
   return {
     url,
     token,
     pid: proc.pid!,
     proc,
-    kernels: async () => {
-      const r = await fetch(`${url}/api/kernels`, { headers });
-      const body = (await r.json()) as unknown;
-      if (!r.ok || !Array.isArray(body)) throw new Error(`GET /api/kernels: HTTP ${r.status} ${JSON.stringify(body)}`);
-      return body.length;
-    },
+    kernels: async () => (await listKernels()).length,
+    busyKernels: async () => (await listKernels()).filter((k) => k.execution_state === 'busy').length,
     kill: (signal = 'SIGKILL') => {
       proc.kill(signal);
     },
