@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import type { AttemptProgress, NodeError } from '../events/run-event.js';
 import { hasTag } from '../notebook/cells.js';
 import { injectParameters, secretAssignments } from '../notebook/inject-parameters.js';
-import { CellOutputs, DisplayIndex } from '../notebook/output-buffer.js';
+import { CellOutputs, DEFAULT_OUTPUT_LIMIT, DisplayIndex, formatChars } from '../notebook/output-buffer.js';
 import { addErrorBanner, finishCell, papermillTime, startCell, startNotebookMetadata } from '../notebook/papermill-metadata.js';
 import { readNotebook, notebookKernel } from '../notebook/read-notebook.js';
 import { checkOutputType, collectScraps, parseOutputsProbe } from '../notebook/scrapbook.js';
@@ -51,6 +51,11 @@ export interface ExecuteNotebookOptions {
   reportMode?: boolean;
   /** @default 1000 */
   saveIntervalMs?: number;
+  /**
+   * Characters one output may keep; past it a stream keeps its first and last halves around a
+   * note, and a display becomes a note (see CellOutputs). @default DEFAULT_OUTPUT_LIMIT (32 MiB)
+   */
+  outputLimit?: number;
   warn?: (message: string) => void;
 }
 
@@ -98,7 +103,9 @@ export async function executeNotebook(opts: ExecuteNotebookOptions): Promise<Exe
     try {
       session = await opts.getKernel(kernelName);
     } catch (err) {
-      const error: NodeError = { errorClass: 'kernel_start', message: (err as Error).message };
+      // A kernel that could not start because its server stopped says so (ServerLostError).
+      const errorClass = (err as { errorClass?: NodeError['errorClass'] }).errorClass ?? 'kernel_start';
+      const error: NodeError = { errorClass, message: (err as Error).message };
       endRun(nb, started, true);
       return { ok: false, error, cancelled: false, notebook: nb };
     }
@@ -177,6 +184,7 @@ async function runCells(
   const mask = opts.secrets?.mask;
   const deadline = opts.timeoutMs !== undefined ? Date.now() + opts.timeoutMs : undefined;
   const displays = new DisplayIndex();
+  const outputLimit = opts.outputLimit ?? DEFAULT_OUTPUT_LIMIT;
   const total = nb.cells.filter((c) => c.cell_type === 'code').length;
   // Before the first cell.
   if (envCode !== undefined) await session.execute(envCode, { silent: true });
@@ -202,7 +210,7 @@ async function runCells(
     // Secrets are set right before the cell that would have set them, after the parameters cell's defaults.
     if (secretCode !== undefined && hasTag(cell, 'injected-parameters'))
       await session.execute(secretCode, { silent: true, signal: opts.signal });
-    const outputs = new CellOutputs(displays, cell, save);
+    const outputs = new CellOutputs(displays, cell, save, outputLimit);
     const executed = await session.execute(sourceText(cell.source), {
       timeoutMs: timeoutMs !== undefined ? Math.max(timeoutMs, 1) : undefined,
       signal: opts.signal,
@@ -221,6 +229,12 @@ async function runCells(
       },
     });
     outputs.finish();
+    if (outputs.dropped > 0) {
+      opts.warn?.(
+        `cell ${index + 1} printed more than the output limit of ${formatChars(outputLimit)} per output: ` +
+          `${formatChars(outputs.dropped)} were dropped from the middle, and the notebook says where`,
+      );
+    }
     const outcome = mask ? mask.maskDeep(executed) : executed;
     if ('executionCount' in outcome) cell.execution_count = outcome.executionCount;
     cell.metadata.execution = { ...cell.metadata.execution, ...outcome.timing };

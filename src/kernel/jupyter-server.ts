@@ -1,7 +1,7 @@
 // The embedded Jupyter server: started on 127.0.0.1 with a random token, stopped at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JupyterServerError } from '../errors.js';
@@ -24,6 +24,8 @@ export interface JupyterServer extends ServerEndpoint {
    * folder from KERNEL_WORKING_DIR, not from a path.
    */
   readonly gateway?: boolean;
+  /** An embedded server: settles when its process has exited (killed, or crashed, or stopped). */
+  readonly exited?: Promise<void>;
 }
 
 export interface StartServerOptions {
@@ -218,6 +220,7 @@ async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<Jupyt
     baseUrl,
     token: spec.token,
     embedded: true,
+    exited: exited.then(() => undefined),
     stop: () =>
       (stopping ??= (async () => {
         // POST /api/shutdown stops kernels and exits at once; on SIGTERM Jupyter Server 2.x
@@ -226,6 +229,9 @@ async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<Jupyt
         // Not answered: the end of stdin makes the bootstrap stop it (else the signals below).
         child.stdin?.end();
         await killTree(child);
+        // A server that was killed (SIGKILL, out of memory) leaves its kernels running: each was
+        // given a connection file in the runtime folder, which names them.
+        killProcessesNaming(spec.runtimeDir);
         rmSync(spec.runtimeDir, { recursive: true, force: true });
       })()),
   };
@@ -272,6 +278,27 @@ async function killTree(child: ChildProcess, graceMs = 5000): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
+}
+
+/** SIGKILLs every process whose command line names `dir` (Linux: read from /proc). */
+export function killProcessesNaming(dir: string): number {
+  let killed = 0;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return 0; // no /proc: nothing to find
+  }
+  for (const pid of pids) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${dir}/`)) continue;
+      process.kill(Number(pid), 'SIGKILL');
+      killed++;
+    } catch {
+      // gone meanwhile, or not ours
+    }
+  }
+  return killed;
 }
 
 function tail(log: string, lines = 15): string {

@@ -43,6 +43,7 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
     servers,
     env: o.env ?? process.env,
     secrets: mask,
+    ...(handle.restart && { restartServer: handle.restart }),
     warn: (message, node) => log({ type: 'log', at: new Date().toISOString(), level: 'warn', message, node }),
     info: (message, node) => log({ type: 'log', at: new Date().toISOString(), level: 'info', message, node }),
   });

@@ -24,6 +24,8 @@ export interface KernelExecutorOptions {
   info?: (message: string, node?: string) => void;
   /** The run's secrets: params holding their stand-ins are set in the kernel as secrets. */
   secrets?: Secrets;
+  /** Starts the run's own server again when it stops mid-run (see ServerHandle.restart). */
+  restartServer?: () => Promise<JupyterServer>;
 }
 
 export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
@@ -32,6 +34,7 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
     warn: opts.warn,
     info: opts.info,
     env: opts.env,
+    restartOwn: opts.restartServer,
   });
   /** Nodes that asked for a kernel already: a late pre-warm for them would go unused. */
   const started = new Set<string>();
@@ -56,6 +59,7 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
       const { params, secrets } = splitSecrets(req.params, opts.secrets);
       const servers = await pool;
       let member: PoolMember | undefined;
+      let server: JupyterServer | undefined;
       const result = await executeNotebook({
         inputPath: notebook,
         outputPath: req.outputPath,
@@ -66,6 +70,7 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
         getKernel: async (kernelName) => {
           const got = await servers.acquire(kernelName, cwd, node.id, node.server);
           member = got.member;
+          server = got.server;
           return got.session;
         },
         // The server takes ≈0.3 s to stop a kernel (measured): that must not delay the next node
@@ -82,9 +87,12 @@ export function createKernelExecutor(opts: KernelExecutorOptions): Executor {
         warn: (m) => opts.warn?.(m, node.id),
       });
       if (result.ok) return { ok: true, outputs: result.outputs };
-      // A kernel that died with its server: the server is not used again, and a retry goes elsewhere.
-      if (member && !servers.single && result.error.errorClass === 'kernel_died' && (await servers.unreachable(member))) {
-        servers.markDown(member, `server ${member.name} stopped answering while ${node.id} ran on it`);
+      // A kernel that died with its server: the run's own server is started again, another is not
+      // used again; the node failed as server_lost, which its retry policy may retry.
+      if (member && server && result.error.errorClass === 'kernel_died' && (await servers.lost(member, server))) {
+        servers.serverLost(member, server, `${node.id} was running on it`);
+        const message = `the Jupyter server stopped while the node ran: ${result.error.message}`;
+        return { ok: false, error: { ...result.error, errorClass: 'server_lost', message, evalue: message }, cancelled: result.cancelled };
       }
       return { ok: false, error: result.error, cancelled: result.cancelled };
     },

@@ -15,6 +15,12 @@ export interface ServerHandle {
   prelaunch(kernelName: string, cwd: string): void;
   /** Kills a server that is still starting (nothing will use it), else stops it. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * An embedded server flow started, whose process has exited (killed, or out of memory): starts
+   * a new one, which `server` is from then on. Concurrent calls share one start. Absent for a
+   * server flow did not start.
+   */
+  restart?(): Promise<JupyterServer>;
 }
 
 /**
@@ -29,30 +35,59 @@ export function openServer(opts: ConnectOptions = {}): ServerHandle {
   const ac = new AbortController();
   const log: string[] = [];
   const prelaunch = new KernelPrelaunch();
-  const server = connectJupyter({
-    ...opts,
-    signal: ac.signal,
-    prelaunch,
-    log: (line) => {
-      log.push(line);
-      if (log.length > 2000) log.shift();
-      opts.log?.(line);
-    },
-  });
-  server.catch(() => undefined); // awaited by whoever uses it
+  const connect = (first: boolean) => {
+    const started = connectJupyter({
+      ...opts,
+      signal: ac.signal,
+      // The bootstrap's kernels started ahead are for the run's first nodes: not on a restart.
+      ...(first && { prelaunch }),
+      log: (line) => {
+        log.push(line);
+        if (log.length > 2000) log.shift();
+        opts.log?.(line);
+      },
+    });
+    started.catch(() => undefined); // awaited by whoever uses it
+    return started;
+  };
+  let server = connect(true);
+  /** Every server started, to stop them all. */
+  const all = [server];
+  let restarting: Promise<JupyterServer> | undefined;
   let stopping: Promise<void> | undefined;
+  const restart = () =>
+    (restarting ??= (async () => {
+      const old = await server;
+      if (stopping) throw new Error('the run is ending');
+      // The old server's kernels outlive it (SIGKILL): its stop ends them.
+      await old.stop();
+      log.push('flow: the Jupyter server had stopped; starting a new one');
+      opts.log?.(log[log.length - 1]!);
+      server = connect(false);
+      all.push(server);
+      return server;
+    })().finally(() => {
+      restarting = undefined;
+    }));
   return {
-    server,
+    get server() {
+      return server;
+    },
     log,
     prelaunch: (kernelName, cwd) => prelaunch.request(kernelName, cwd),
     stop: () =>
       (stopping ??= (async () => {
         ac.abort();
-        await server.then(
-          (s) => s.stop(),
-          () => undefined,
+        await Promise.all(
+          all.map((s) =>
+            s.then(
+              (x) => x.stop(),
+              () => undefined,
+            ),
+          ),
         );
       })()),
+    ...(!opts.serverUrl && { restart }),
   };
 }
 

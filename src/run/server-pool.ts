@@ -12,6 +12,7 @@ import { KernelPool } from '../kernel/kernel-pool.js';
 import { DEFAULT_MAX_KERNELS } from '../workflow/build-servers.js';
 import type { ServerSpec } from '../workflow/types.js';
 import { poolWarmUp } from './warm-up.js';
+import { settleWithin } from '../settle-within.js';
 
 export interface PoolMember {
   name: string;
@@ -24,6 +25,15 @@ export interface PoolMember {
   down?: string;
   /** Whether flow started it (and so may start kernels in any folder of this machine). */
   local: boolean;
+  /** The run's own server (no url): started again when it stops, if the run can (restartOwn). */
+  own?: boolean;
+  /** A new server being started in place of one that stopped: acquire waits for it. */
+  replacing?: Promise<void>;
+}
+
+/** A kernel could not be had because its server stopped: the node fails as `server_lost`. */
+export class ServerLostError extends Error {
+  readonly errorClass = 'server_lost';
 }
 
 /** The name the run's own server has in a pool that does not name it. */
@@ -35,6 +45,8 @@ export interface ServerPoolOptions {
   /** Where each node's kernel went (a pool of more than one server). */
   info?: (message: string, node?: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** Starts the run's own server again after it stopped (an embedded server: ServerHandle.restart). */
+  restartOwn?: () => Promise<JupyterServer>;
 }
 
 export class ServerPool {
@@ -68,7 +80,7 @@ export class ServerPool {
           // Awaited only here: a pool of other servers alone opens (and starts its first kernels)
           // while the run's own server is still starting.
           const own = await ownServer;
-          return { ...base, server: own, kernels: kernelPool(own, opts), local: own.embedded };
+          return { ...base, server: own, kernels: kernelPool(own, opts), local: own.embedded, own: true };
         }
         try {
           const token = s.tokenEnv ? env[s.tokenEnv] : undefined;
@@ -112,13 +124,23 @@ export class ServerPool {
    * with the member it runs on, to release it to. A server that fails to start it is marked down
    * and the next one is tried; with every server down (or the pinned one) it throws.
    */
-  async acquire(kernelName: string, cwd: string, node: string, pinned?: string): Promise<{ session: KernelSession; member: PoolMember }> {
+  async acquire(
+    kernelName: string,
+    cwd: string,
+    node: string,
+    pinned?: string,
+  ): Promise<{ session: KernelSession; member: PoolMember; server: JupyterServer }> {
     for (;;) {
       const m = this.choose(pinned, node);
       if (m === 'wait') {
         await new Promise<void>((r) => this.waiting.push(r));
         continue;
       }
+      if (m.replacing) {
+        await m.replacing;
+        continue;
+      }
+      const server = m.server!;
       const where = this.kernelPath(m, cwd);
       if ('error' in where) throw new Error(where.error);
       m.inUse++;
@@ -131,11 +153,14 @@ export class ServerPool {
             `on server ${m.name}${where.path !== undefined ? `, folder ${m.rootDir ?? '/'}${where.path ? `/${where.path}` : ''}` : ''}`,
             node,
           );
-        return { session, member: m };
+        return { session, member: m, server };
       } catch (err) {
         this.free(m);
-        if (this.single || !(await this.unreachable(m))) throw err;
-        this.markDown(m, `server ${m.name} is down: ${(err as Error).message}`);
+        if (!(await this.lost(m, server))) throw err;
+        if (this.serverLost(m, server, `its kernel for ${node} could not start: ${(err as Error).message}`)) {
+          throw new ServerLostError(`server ${m.name} stopped before the kernel started: ${(err as Error).message}`);
+        }
+        if (this.single) throw err;
       }
     }
   }
@@ -155,15 +180,52 @@ export class ServerPool {
     return room.reduce((best, m) => (m.inUse / m.maxKernels < best.inUse / best.maxKernels ? m : best));
   }
 
-  /** Whether a member no longer answers (after a kernel died on it, or would not start). */
-  async unreachable(m: PoolMember): Promise<boolean> {
-    if (!m.server || m.down) return true;
+  /**
+   * Whether `server`, which a member used, has stopped (after a kernel died on it, or would not
+   * start): an embedded server's process has exited, another no longer answers. A server already
+   * replaced was lost.
+   */
+  async lost(m: PoolMember, server: JupyterServer): Promise<boolean> {
+    if (m.down || server !== m.server) return true;
+    // Its process is gone by the time its sockets close (SIGKILL), or is still there.
+    if (server.exited) return settleWithin(server.exited, EXIT_WAIT_MS);
     try {
-      const res = await restRequest(m.server, 'GET', '/api/kernelspecs', { timeoutMs: 2000 });
+      const res = await restRequest(server, 'GET', '/api/kernelspecs', { timeoutMs: LOST_WAIT_MS });
       return res.status === 401 || res.status === 403 || res.status >= 500;
     } catch {
       return true;
     }
+  }
+
+  /**
+   * `server` of member `m` has stopped: the run's own server is started again (acquire waits for
+   * it), any other is marked down. Returns whether the member is (being) replaced.
+   */
+  serverLost(m: PoolMember, server: JupyterServer, why: string): boolean {
+    if (server !== m.server) return !m.down; // replaced already
+    if (m.replacing) return true;
+    const restart = m.own ? this.opts.restartOwn : undefined;
+    if (!restart || m.down) {
+      this.markDown(m, `server ${m.name} is down: ${why}`);
+      return false;
+    }
+    this.opts.warn?.(`the Jupyter server stopped (${why}); starting a new one`);
+    const old = m.kernels;
+    m.replacing = restart().then(
+      (next) => {
+        m.server = next;
+        m.kernels = kernelPool(next, this.opts);
+        m.local = next.embedded;
+      },
+      (err: unknown) => this.markDown(m, `server ${m.name} stopped and could not be started again: ${(err as Error).message}`),
+    );
+    void m.replacing.finally(() => {
+      m.replacing = undefined;
+      this.wake();
+    });
+    // Its kernels (started ahead, or being stopped) went with it.
+    void old?.close().catch(() => undefined);
+    return true;
   }
 
   markDown(m: PoolMember, why: string): void {
@@ -218,6 +280,11 @@ export class ServerPool {
     await Promise.all(this.members.map((m) => m.kernels?.close({ leaveToServer: m.local && (m.server?.embedded ?? false) })));
   }
 }
+
+/** How long a check whether a server stopped may take. */
+const LOST_WAIT_MS = 2000;
+/** How long after a kernel's socket closed an embedded server's exit is waited for. */
+const EXIT_WAIT_MS = 300;
 
 function kernelPool(
   server: JupyterServer,

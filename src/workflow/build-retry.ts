@@ -11,7 +11,7 @@ export const defaultRetry: RetryPolicy = Object.freeze({
   delay: 1000,
   backoff: 2,
   maxDelay: 60_000,
-  on: Object.freeze(['kernel_died', 'timeout', 'kernel_start'] as const),
+  on: Object.freeze(['kernel_died', 'timeout', 'kernel_start', 'server_lost'] as const),
 });
 
 /**

@@ -8,7 +8,7 @@ import { catchupPolicies, overlapPolicies } from './schedule-kinds.js';
 
 export const paramTypes = ['string', 'integer', 'number', 'boolean', 'list', 'object'] as const;
 export const outputTypes = [...paramTypes, 'any'] as const;
-export const errorClasses = ['error', 'timeout', 'kernel_died', 'kernel_start'] as const;
+export const errorClasses = ['error', 'timeout', 'kernel_died', 'kernel_start', 'server_lost'] as const;
 export const runIfRules = [
   'none_failed_min_one_success',
   'all_success',

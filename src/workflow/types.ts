@@ -8,7 +8,7 @@ export type ParamType = 'string' | 'integer' | 'number' | 'boolean' | 'list' | '
 export type OutputType = ParamType | 'any';
 
 /** Why an attempt failed; retry policies select on it. */
-export type ErrorClass = 'error' | 'timeout' | 'kernel_died' | 'kernel_start';
+export type ErrorClass = 'error' | 'timeout' | 'kernel_died' | 'kernel_start' | 'server_lost';
 
 /** Airflow's trigger rules (DESIGN.md §3). */
 export type RunIf =
@@ -50,7 +50,7 @@ export interface RetryPolicy {
   readonly backoff: number;
   /** @default 60000 */
   readonly maxDelay: Duration;
-  /** @default ['kernel_died', 'timeout', 'kernel_start'] */
+  /** @default ['kernel_died', 'timeout', 'kernel_start', 'server_lost'] */
   readonly on: readonly ErrorClass[];
 }
 

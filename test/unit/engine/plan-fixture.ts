@@ -26,7 +26,14 @@ export function makeNode(id: string, n: NodeInput = {}): NodeSpec {
     ...rest,
     next: (next ?? []).map((b): Branch => ({ goto: b.goto, pos, ...(b.when ? { when: { source: b.when, pos } } : {}) })),
     ...(cond ? { if: { source: cond, pos } } : {}),
-    retry: { attempts: 1, delay: 1000, backoff: 2, maxDelay: 60_000, on: ['kernel_died', 'timeout', 'kernel_start'], ...retry },
+    retry: {
+      attempts: 1,
+      delay: 1000,
+      backoff: 2,
+      maxDelay: 60_000,
+      on: ['kernel_died', 'timeout', 'kernel_start', 'server_lost'],
+      ...retry,
+    },
   };
 }
 

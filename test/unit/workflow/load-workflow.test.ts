@@ -55,7 +55,7 @@ test('without a retry block a node gets the default policy', async () => {
     delay: 1000,
     backoff: 2,
     maxDelay: 60_000,
-    on: ['kernel_died', 'timeout', 'kernel_start'],
+    on: ['kernel_died', 'timeout', 'kernel_start', 'server_lost'],
   });
   expect(workflow.nodes.a!).toMatchObject({
     notebook: '/w/a.ipynb',
