@@ -79,6 +79,9 @@ export async function executeNotebook(opts: ExecuteNotebookOptions): Promise<Exe
   // The kernel's language, as for the parameters: it sets the env and reads variables.
   const translator = lookupTranslator(kernel.language, kernelName);
   const envCode = environmentCode(translator, kernel.language, opts.env);
+  // Run silently before the first cell: output in bounded messages, then the node's env.
+  const setup = [translator?.boundOutput, envCode].filter((c) => c !== undefined);
+  const setupCode = setup.length > 0 ? setup.join('\n') : undefined;
   const nb = injected.notebook;
   const started = new Date();
   startNotebookMetadata(nb, {
@@ -110,7 +113,7 @@ export async function executeNotebook(opts: ExecuteNotebookOptions): Promise<Exe
       return { ok: false, error, cancelled: false, notebook: nb };
     }
     if (nb.metadata.language_info === undefined) nb.metadata.language_info = session.languageInfo;
-    const run = await runCells(nb, session, opts, saver.schedule, envCode, secretCode);
+    const run = await runCells(nb, session, opts, saver.schedule, setupCode, secretCode);
     let result = run.result;
     if (result.ok && opts.declaredOutputs && Object.keys(opts.declaredOutputs).length > 0) {
       result = await readDeclaredOutputs(nb, session, opts.declaredOutputs, translator, opts.signal);
@@ -178,7 +181,7 @@ async function runCells(
   session: KernelSession,
   opts: ExecuteNotebookOptions,
   save: () => void,
-  envCode: string | undefined,
+  setupCode: string | undefined,
   secretCode: string | undefined,
 ): Promise<CellsRun> {
   const mask = opts.secrets?.mask;
@@ -187,7 +190,7 @@ async function runCells(
   const outputLimit = opts.outputLimit ?? DEFAULT_OUTPUT_LIMIT;
   const total = nb.cells.filter((c) => c.cell_type === 'code').length;
   // Before the first cell.
-  if (envCode !== undefined) await session.execute(envCode, { silent: true });
+  if (setupCode !== undefined) await session.execute(setupCode, { silent: true });
   let n = -1; // code cells seen: progress counts code cells only
   let rateLimitWarned = false;
   for (let index = 0; index < nb.cells.length; index++) {
@@ -229,6 +232,12 @@ async function runCells(
       },
     });
     outputs.finish();
+    if (executed.outputsIncomplete) {
+      opts.warn?.(
+        `cell ${index + 1}: the end of its output did not arrive (the kernel sent more than the Jupyter server passed on); ` +
+          'the notebook may miss the last of it',
+      );
+    }
     if (outputs.dropped > 0) {
       opts.warn?.(
         `cell ${index + 1} printed more than the output limit of ${formatChars(outputLimit)} per output: ` +

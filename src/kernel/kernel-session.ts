@@ -21,7 +21,7 @@ export type ExecutionTiming = Partial<
   Record<'iopub.status.busy' | 'iopub.execute_input' | 'shell.execute_reply' | 'iopub.status.idle', string>
 >;
 
-export type ExecuteOutcome =
+export type ExecuteOutcome = (
   | { status: 'ok'; executionCount: number | null; timing: ExecutionTiming }
   | {
       status: 'error';
@@ -33,7 +33,20 @@ export type ExecuteOutcome =
     }
   | { status: 'timeout'; executionCount: number | null; timing: ExecutionTiming }
   | { status: 'died'; message: string; timing: ExecutionTiming }
-  | { status: 'cancelled'; executionCount: number | null; timing: ExecutionTiming };
+  | { status: 'cancelled'; executionCount: number | null; timing: ExecutionTiming }
+) & {
+  /**
+   * The reply came but the kernel's `idle` never did, and its output went quiet (ZeroMQ drops
+   * IOPub messages when a subscriber falls behind): the end of the cell's output may be missing.
+   */
+  outputsIncomplete?: boolean;
+};
+
+/**
+ * After the reply, how long the output may stay quiet before the `idle` that ends it is given up
+ * on. Each message restarts it: a cell still printing is never cut short.
+ */
+const IOPUB_QUIET_MS = 4000;
 
 export interface ExecuteOptions {
   /** Interrupt and give up after this long. */
@@ -66,6 +79,8 @@ interface Pending {
   done: Promise<KernelMessage>;
   /** Stops listening for it (done may then never settle). */
   stop(): void;
+  /** Done without its `idle` (see ExecuteOutcome.outputsIncomplete). */
+  incomplete: boolean;
 }
 
 interface RequestOptions {
@@ -211,7 +226,9 @@ export class KernelSession {
     const done = new Promise<KernelMessage>((resolve) => {
       finish = resolve;
     });
-    const stop = this.socket.onMessage((msg) => {
+    let quiet: NodeJS.Timeout | undefined;
+    const pending: Pending = { done, stop: () => {}, incomplete: false };
+    const unsubscribe = this.socket.onMessage((msg) => {
       if (msg.parent_header?.msg_id !== id) return;
       if (msg.channel === 'iopub') {
         opts.onIOPub?.(msg);
@@ -222,15 +239,28 @@ export class KernelSession {
       if (reply && idle) {
         stop();
         finish(reply);
+      } else if (reply) {
+        // Its idle may have been dropped: flow must never wait forever on a kernel.
+        clearTimeout(quiet);
+        quiet = setTimeout(() => {
+          pending.incomplete = true;
+          stop();
+          finish(reply!);
+        }, IOPUB_QUIET_MS);
       }
     });
+    const stop = () => {
+      clearTimeout(quiet);
+      unsubscribe();
+    };
+    pending.stop = stop;
     try {
       id = this.socket.send(channel, msgType, content);
     } catch (err) {
       stop();
       throw err;
     }
-    return { done, stop };
+    return pending;
   }
 
   /** Runs code; never throws for kernel-side trouble: the outcome says what happened. */
@@ -278,7 +308,8 @@ export class KernelSession {
     });
     const race = await this.raceExecution(replied, opts);
     try {
-      return await this.settle(race, replied, executionCount, timing);
+      const outcome = await this.settle(race, replied, executionCount, timing);
+      return pending.incomplete ? { ...outcome, outputsIncomplete: true } : outcome;
     } finally {
       // After an interrupt's outputs, not before: they may carry updates too.
       pending.stop();

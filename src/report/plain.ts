@@ -16,6 +16,9 @@ export interface PlainReporterOptions {
   utc?: boolean;
 }
 
+/** The most of an unfinished output line held back for its end (64 KiB). */
+const MAX_HELD_LINE = 64 * 1024;
+
 export function createPlainReporter(opts: PlainReporterOptions): Reporter {
   // Level 1 (16 colours) at least: a colour-capable sink chalk did not detect (FORCE_COLOR) still gets colour.
   const paint = new Chalk({ level: opts.color ? (Math.max(1, chalk.level) as 1 | 2 | 3) : 0 });
@@ -52,6 +55,8 @@ export function createPlainReporter(opts: PlainReporterOptions): Reporter {
         const pieces = ((partial.get(label)?.text ?? '') + ev.text).replace(/\r\n/g, '\n').split('\n');
         partial.set(label, { text: pieces.pop() ?? '', at: ev.at });
         write(pieces.filter((l) => l.length > 0).map((l) => outputLine(label, ev.at, l)));
+        // A line that never ends (a cell printing without newlines) is shown in pieces, not held.
+        if (partial.get(label)!.text.length > MAX_HELD_LINE) flush(label);
         return;
       }
       if (ev.type === 'attempt_failed' || ev.type === 'node_finished') flush(nodeLabel(ev.node, ev.instance));

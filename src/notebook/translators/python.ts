@@ -30,6 +30,40 @@ export function pythonString(s: string): string {
   })}"`;
 }
 
+/**
+ * ipykernel sends whatever a cell printed in the last 0.2 s as one message: a cell printing
+ * 150 MB in 1 MB writes made messages of hundreds of MB, past what the websocket carries, and
+ * the kernel held all of it. This makes each stdout/stderr OutStream of ipykernel flush as soon
+ * as 1 MiB is pending, in messages of at most 1 MiB. It patches the instance (not the class, and
+ * not `write`, which IPython 9 replaces per cell); any other kernel is left as it is.
+ */
+const BOUND_OUTPUT = `def __flow_bound_output():
+    import sys
+    most = 1 << 20
+    for stream in (sys.stdout, sys.stderr):
+        flush_buffers = getattr(stream, "_flush_buffers", None)
+        schedule_flush = getattr(stream, "_schedule_flush", None)
+        if flush_buffers is None or schedule_flush is None or not hasattr(stream, "_buffers"):
+            continue
+        def sliced(flush_buffers=flush_buffers, stream=stream):
+            stream._flow_flush_soon = False
+            for parent, data in flush_buffers():
+                for start in range(0, len(data), most):
+                    yield parent, data[start:start + most]
+        def schedule(schedule_flush=schedule_flush, stream=stream):
+            try:
+                pending = sum(b.tell() for b in list(stream._buffers.values()))
+            except (ValueError, RuntimeError):
+                pending = 0
+            if pending >= most and not getattr(stream, "_flow_flush_soon", False):
+                stream._flow_flush_soon = True
+                stream.pub_thread.schedule(stream._flush)
+            schedule_flush()
+        stream._flush_buffers = sliced
+        stream._schedule_flush = schedule
+__flow_bound_output()
+del __flow_bound_output`;
+
 const syntax: ValueSyntax = {
   language: 'Python',
   none: () => 'None',
@@ -58,4 +92,5 @@ export const pythonTranslator: Translator = {
     return `import os as __flow_os\n__flow_os.environ.update({${entries.join(', ')}})\ndel __flow_os`;
   },
   readVariables: (names) => outputsProbeCode([...names]),
+  boundOutput: BOUND_OUTPUT,
 };

@@ -31,6 +31,11 @@ export interface Translator {
   readVariables?(names: readonly string[]): string;
   /** The declared output types `readVariables` can produce. @default every type */
   readonly readableTypes?: readonly OutputType[];
+  /**
+   * Code run silently before the first cell that makes the kernel send its output in messages
+   * of a bounded size, however fast a cell prints (see python.ts). Absent: sent as the kernel does.
+   */
+  readonly boundOutput?: string;
 }
 
 /** How one language writes each kind of value; `translateWith` does the walk. */

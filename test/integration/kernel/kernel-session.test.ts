@@ -67,6 +67,32 @@ describe('KernelSession on a real server', () => {
     }
   });
 
+  it('finishes a request whose idle status never comes (dropped under load), once its output goes quiet', async () => {
+    const k = await KernelSession.start({ endpoint: server });
+    try {
+      // The kernel skips the next idle it would publish, as if ZeroMQ had dropped it.
+      const skipIdle = [
+        'k = get_ipython().kernel',
+        'publish = k._publish_status',
+        'def skip(status, channel, parent=None):',
+        '    if status == "idle":',
+        '        k._publish_status = publish',
+        '        return',
+        '    publish(status, channel, parent)',
+        'k._publish_status = skip',
+        'print("printed")',
+      ].join('\n');
+      const c = collect();
+      const r = await k.execute(skipIdle, c);
+      expect(r).toMatchObject({ status: 'ok', outputsIncomplete: true });
+      expect(c.messages).toEqual([['stream', { name: 'stdout', text: 'printed\n' }]]);
+      // With its idle back, the next request ends as usual.
+      expect(await k.execute('1 + 1')).not.toHaveProperty('outputsIncomplete');
+    } finally {
+      await k.shutdown();
+    }
+  });
+
   it('names the available kernels when asked for an unknown one', async () => {
     await expect(KernelSession.start({ endpoint: server, kernelName: 'no-such-kernel' })).rejects.toThrow(
       /no kernel named "no-such-kernel" on the Jupyter server[\s\S]*available kernels: .*python3/,

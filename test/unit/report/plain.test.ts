@@ -90,6 +90,25 @@ ${summary}`,
     );
   });
 
+  it('shows a line that never ends in pieces of 64 KiB, holding back no more than that', async () => {
+    const chunk = 'z'.repeat(40 * 1024);
+    const events: RunEvent[] = [
+      { type: 'node_started', at: scriptAt(100), node: 'a', attempt: 1, maxAttempts: 1, notebookPath: 'a.ipynb', params: {} },
+      ...Array.from(
+        { length: 5 },
+        (): RunEvent => ({ type: 'node_output', at: scriptAt(1000), node: 'a', attempt: 1, stream: 'stdout', text: chunk }),
+      ),
+    ];
+    let out = '';
+    const r = createPlainReporter({ out: { write: (t: string) => (out += t) }, color: false, verbose: true, utc: true });
+    for (const ev of events) r.onEvent(ev);
+    // 200 KiB without a newline: shown as two lines of 80 KiB so far, 40 KiB still held.
+    const shown = out.split('\n').filter((l) => l.includes('a │'));
+    expect(shown.map((l) => l.length - '09:30:01 a │ '.length)).toEqual([80 * 1024, 80 * 1024]);
+    await r.close();
+    expect(out.split('\n').filter((l) => l.includes('a │'))).toHaveLength(3);
+  });
+
   it('says when a failure does not fail the run, and when outputs were reused', async () => {
     const out = await print([
       {
