@@ -39,4 +39,44 @@ describe('malformed notebooks', () => {
     expect(existsSync(join(dir, 'runs'))).toBe(false); // refused before any run directory (or kernel)
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('a 200 MB notebook cut short: refused at the line:col where it breaks; whole, it loads', async () => {
+    // One code cell with 200 MB of old output (flow clears outputs before it runs a notebook).
+    const old = `${'x'.repeat(99)}\n`;
+    const nb = {
+      cells: [
+        {
+          cell_type: 'code',
+          execution_count: 1,
+          id: 'big',
+          metadata: {},
+          source: 'print(1)',
+          outputs: [{ output_type: 'stream', name: 'stdout', text: old.repeat(2_000_000) }],
+        },
+      ],
+      metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    };
+    const text = JSON.stringify(nb, null, 1);
+    expect(text.length).toBeGreaterThan(200_000_000);
+    writeFileSync(join(dir, 'big.ipynb'), text);
+    writeFileSync(join(dir, 'big-cut.ipynb'), text.slice(0, text.length - 100));
+    writeFileSync(join(dir, 'big.yml'), 'name: big\nnodes:\n  whole: { notebook: big.ipynb }\n');
+    writeFileSync(join(dir, 'big-cut.yml'), 'name: big-cut\nnodes:\n  cut: { notebook: big-cut.ipynb }\n');
+    const whole = await execa('node', [cliPath, 'validate', 'big.yml'], { cwd: dir, reject: false });
+    expect(whole.exitCode, whole.stderr).toBe(0);
+    const r = await execa('node', [cliPath, 'run', 'big-cut.yml', '--reporter', 'plain', '--runs-dir', join(dir, 'runs-big')], {
+      cwd: dir,
+      reject: false,
+    });
+    expect(r.exitCode, r.stderr).toBe(2);
+    // The text ends inside the cell's metadata, on the notebook's last lines.
+    const lines = text.slice(0, text.length - 100).split('\n').length;
+    expect(r.stderr).toMatch(
+      new RegExp(`^big-cut\\.yml:3:20: node "cut": notebook big-cut\\.ipynb is not a notebook: it is not JSON at ${lines}:\\d+`),
+    );
+    expect(existsSync(join(dir, 'runs-big'))).toBe(false);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
 });
