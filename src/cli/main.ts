@@ -15,6 +15,8 @@ try {
 }
 await early?.stopUntakenServers();
 // Exit as soon as the work is done: fetch's keep-alive sockets and the kernel client's timers
-// would otherwise hold the process open for seconds. Exit once stdout has drained.
+// would otherwise hold the process open for seconds. Exit once stdout and stderr have drained
+// (into a pipe, a write is asynchronous: exiting before it is done loses the end of the output).
 const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
-process.stdout.write('', () => process.exit(code));
+await Promise.all([process.stdout, process.stderr].map((s) => new Promise((done) => s.write('', () => done(undefined)))));
+process.exit(code);

@@ -6,7 +6,7 @@ import { dirname, relative } from 'node:path';
 import type { Diagnostic } from '../errors.js';
 import { findTaggedCell } from './cells.js';
 import { inspectParameters } from './inspect-parameters.js';
-import { notebookKernel } from './read-notebook.js';
+import { notebookKernel, sourceProblem } from './read-notebook.js';
 import { checkKernelRequests } from './translators/capabilities.js';
 import type { Notebook } from './types.js';
 import type { SourceMap } from '../workflow/source-map.js';
@@ -62,6 +62,14 @@ async function readNotebook(path: string): Promise<Read> {
   if (!o || typeof o !== 'object' || !Array.isArray(o.cells)) return { problem: 'is not a notebook: it has no "cells" list' };
   if (o.nbformat !== 4) {
     return { problem: `is nbformat ${String(o.nbformat)}, not 4`, hint: 'convert it with `jupyter nbconvert --to notebook`' };
+  }
+  const badCell = o.cells.findIndex(
+    (c) => typeof c !== 'object' || c === null || sourceProblem((c as { source?: unknown }).source ?? '') !== undefined,
+  );
+  if (badCell >= 0) {
+    const c = o.cells[badCell] as { source?: unknown } | null;
+    const why = typeof c === 'object' && c !== null ? `has a "source" that ${sourceProblem(c.source)}` : 'is not an object';
+    return { problem: `is not a valid notebook: cell ${badCell} ${why}` };
   }
   return { nb: o as Notebook };
 }

@@ -60,40 +60,47 @@ export function jsonErrorOffset(text: string): number | undefined {
     if (!m || m[0] === '' || m[0] === '-') fail();
     i += m![0].length;
   };
+  // Iterative, not recursive: a text nested 100,000 deep must not overflow the stack.
   const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
+    const open: ('{' | '[')[] = [];
+    /** After `{` or `,` in an object: a key and its colon. */
+    const key = () => {
       ws();
-      if (text[i] === '}') return void i++;
+      string();
+      ws();
+      expect(':');
+    };
+    for (;;) {
+      ws();
+      const c = text[i];
+      if (c === '{' || c === '[') {
+        i++;
+        ws();
+        if (text[i] === (c === '{' ? '}' : ']')) i++;
+        else {
+          open.push(c);
+          if (c === '{') key();
+          continue;
+        }
+      } else if (c === '"') string();
+      else if (c === 't') expect('true');
+      else if (c === 'f') expect('false');
+      else if (c === 'n') expect('null');
+      else number();
+      // A value ended: close what it ends, up to the next `,`.
       for (;;) {
+        const top = open.at(-1);
+        if (top === undefined) return;
         ws();
-        string();
-        ws();
-        expect(':');
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else return expect('}');
+        if (text[i] === ',') {
+          i++;
+          if (top === '{') key();
+          break;
+        }
+        expect(top === '{' ? '}' : ']');
+        open.pop();
       }
     }
-    if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else return expect(']');
-      }
-    }
-    if (c === '"') return string();
-    if (c === 't') return expect('true');
-    if (c === 'f') return expect('false');
-    if (c === 'n') return expect('null');
-    return number();
   };
   try {
     value();

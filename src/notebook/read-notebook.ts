@@ -33,10 +33,14 @@ export function parseNotebook(text: string, path: string): Notebook {
   } catch (err) {
     const pos = jsonErrorPosition(text);
     const where = pos ? `${path}:${pos.line}:${pos.col}` : path;
-    throw new UsageError(`${where}: the notebook is not valid JSON (${(err as Error).message})`);
+    throw new UsageError(`${where}: the notebook is not valid JSON (${jsonProblem(err as Error)})`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new UsageError(`${path} is not a Jupyter notebook: it is not a JSON object`);
+  }
+  const depth = nestingDepth(raw);
+  if (depth > MAX_DEPTH) {
+    throw new UsageError(`${path} is not a notebook flow can read: its JSON is nested ${depth} levels deep (at most ${MAX_DEPTH})`);
   }
   const doc = raw as Record<string, unknown>;
   const major = doc.nbformat;
@@ -75,6 +79,8 @@ function normalizeCell(c: unknown, index: number, path: string, seen: Set<string
   if (!isObject(cell.metadata)) cell.metadata = {};
   delete cell.metadata.trusted;
   if (cell.source === undefined) cell.source = '';
+  const problem = sourceProblem(cell.source);
+  if (problem) throw new UsageError(`${path} is not a valid notebook: cell ${index} has a "source" that ${problem}`);
   if (cell.cell_type === 'code') {
     if (!Array.isArray(cell.outputs)) cell.outputs = [];
     if (cell.execution_count === undefined) cell.execution_count = null;
@@ -87,6 +93,41 @@ function normalizeCell(c: unknown, index: number, path: string, seen: Set<string
   }
   seen.add(cell.id);
   return cell;
+}
+
+/**
+ * How deep JSON may nest in a notebook: nbformat itself (Python's json, its recursion limit)
+ * cannot read one much deeper, and copying deeper values overflows the stack.
+ */
+const MAX_DEPTH = 500;
+
+/** How deep `value` nests (a scalar: 0), counted without recursion. */
+export function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d + 1 > deepest) deepest = d + 1;
+    if (deepest > MAX_DEPTH) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return deepest;
+}
+
+/** Why a cell's `source` is not nbformat's multiline string (a string, or a list of strings). */
+export function sourceProblem(source: unknown): string | undefined {
+  if (typeof source === 'string') return undefined;
+  if (Array.isArray(source) && source.every((s) => typeof s === 'string')) return undefined;
+  return Array.isArray(source) ? 'is a list of more than strings' : `is ${source === null ? 'null' : `a ${typeof source}`}, not text`;
+}
+
+/**
+ * JSON.parse's message without the excerpt of the text it quotes (V8 puts the characters around
+ * the error in it, newlines and control characters included): the position says where.
+ */
+function jsonProblem(err: Error): string {
+  return err.message.replace(/, (?:\.\.\.)?".*$/s, '').replace(/[\u0000-\u001f\u007f]/g, ' ');
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
