@@ -1,6 +1,7 @@
 """The floor flow is measured against: bare kernels driven by jupyter_client, no server, no notebook.
 
   python kernel-floor.py sleep8      # 8 kernels started at once, each runs time.sleep(2), then shut down
+  python kernel-floor.py sleep6      # the same with 6
   python kernel-floor.py rtt [N]     # one kernel: median round trip of N trivial cells, as nbclient waits
                                      # for them (shell reply and iopub idle), in milliseconds
 
@@ -52,9 +53,9 @@ async def execute(kc, code):
     return reply
 
 
-async def sleep8():
+async def sleep_n(n):
     t = time.perf_counter()
-    await asyncio.gather(*(run_one("import time\ntime.sleep(2)") for _ in range(8)))
+    await asyncio.gather(*(run_one("import time\ntime.sleep(2)") for _ in range(n)))
     return {"seconds": time.perf_counter() - t}
 
 
@@ -72,8 +73,8 @@ async def rtt(n):
 
 if __name__ == "__main__":
     what = sys.argv[1]
-    if what == "sleep8":
-        out = asyncio.run(sleep8())
+    if what.startswith("sleep"):
+        out = asyncio.run(sleep_n(int(what[len("sleep"):])))
     elif what == "rtt":
         out = asyncio.run(rtt(int(sys.argv[2]) if len(sys.argv) > 2 else 100))
     else:

@@ -17,7 +17,7 @@ const opt = (name, dflt) => {
   return i >= 0 ? argv[i + 1] : dflt;
 };
 const ROUNDS = Number(opt('rounds', 3));
-const ALL = 'chain,sleep8,cells100,percell,print20mb,report,remote,cli,sched';
+const ALL = 'chain,sleep8,fanout6,fanout100,ready,hesa,cells100,percell,print20mb,report,remote,cli,sched';
 const ONLY = opt('only', ALL).split(',');
 
 // The reference tools come from the project's dev environment (`npm run setup` pip-installs the
@@ -82,7 +82,17 @@ function record(key, r) {
   process.stdout.write(`  ${key.padEnd(28)} ${r.seconds.toFixed(2)} s\n`);
 }
 
-const flowRun = (wf, cwd, runs = runsDir) => run('node', [flowMain, 'run', wf, '--reporter', 'plain', '--runs-dir', runs], { cwd });
+const flowRun = (wf, cwd, runs = runsDir, more = []) =>
+  run('node', [flowMain, 'run', wf, '--reporter', 'plain', '--runs-dir', runs, ...more], { cwd });
+/** The last line of a command's stdout that is a JSON object (kernels may print on it too). */
+const lastJson = (out) =>
+  JSON.parse(
+    out
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .at(-1),
+  );
 const pm = (dir, nb, out, params = []) => [papermill, [nb, join(outDir, out), '--log-level', 'WARNING', ...params], { cwd: dir }];
 const nbc = (dir, nb, out) => [jupyter, ['nbconvert', '--to', 'notebook', '--execute', nb, '--output', join(outDir, out)], { cwd: dir }];
 
@@ -93,6 +103,31 @@ async function interleave(round, tools) {
 }
 
 const scenarios = {
+  // The fork server against launched kernels, and against the floor of bare kernels.
+  fanout6: (r) =>
+    interleave(r, [
+      ['fanout6.flow', () => flowRun('fanout6.yml', dirs.fanout6)],
+      ['fanout6.floor', () => run(py, [join(here, 'kernel-floor.py'), 'sleep6'])],
+    ]),
+  fanout100: (r) =>
+    interleave(r, [
+      ['fanout100.fork', () => flowRun('fanout100.yml', dirs.fanout100)],
+      ['fanout100.launch', () => flowRun('fanout100.yml', dirs.fanout100, runsDir, ['--no-fork'])],
+    ]),
+  ready: async () => {
+    const k = await run(py, [join(here, 'kernel-ready.py'), '10']);
+    if (k.code !== 0) return record('ready', k);
+    const j = lastJson(k.out);
+    (extra['ready.fork_ms'] ??= []).push(j.fork_ms);
+    (extra['ready.launch_ms'] ??= []).push(j.launch_ms);
+    process.stdout.write(`  ready: fork ${j.fork_ms.toFixed(0)} ms, launch ${j.launch_ms.toFixed(0)} ms\n`);
+  },
+  // The HESA example end to end (it preloads pandas), against the same without the fork server.
+  hesa: (r) =>
+    interleave(r, [
+      ['hesa.fork', () => flowRun(join(repo, 'workflows', 'hesa-return.yml'), repo)],
+      ['hesa.launch', () => flowRun(join(repo, 'workflows', 'hesa-return.yml'), repo, runsDir, ['--no-fork'])],
+    ]),
   chain: (r) =>
     interleave(r, [
       ['chain.flow', () => flowRun('chain.yml', dirs.chain)],
@@ -356,7 +391,7 @@ const started = Date.now();
 process.stdout.write(`flow benchmark: ${ROUNDS} rounds, scenarios ${ONLY.join(', ')}\n`);
 for (let r = 0; r < ROUNDS; r++) {
   process.stdout.write(`round ${r + 1}/${ROUNDS}\n`);
-  for (const name of ['chain', 'sleep8', 'cells100', 'percell', 'print20mb', 'report', 'remote']) {
+  for (const name of ['chain', 'sleep8', 'fanout6', 'fanout100', 'ready', 'hesa', 'cells100', 'percell', 'print20mb', 'report', 'remote']) {
     if (ONLY.includes(name)) await scenarios[name](r);
   }
 }
@@ -380,8 +415,56 @@ if (ONLY.includes('chain')) {
     `papermill ${fmt(med('chain.papermill'))} (n=${n('chain.papermill')}); nbconvert ${fmt(med('chain.nbconvert'))} (n=${n('chain.nbconvert')})`,
     'papermill',
     r,
-    '≤ 0.30 × papermill',
-    r <= 0.3,
+    '≤ 0.06 × papermill',
+    r <= 0.06,
+  );
+}
+if (ONLY.includes('fanout6')) {
+  const r = ratio(med('fanout6.flow'), med('fanout6.floor'));
+  add(
+    '6 × sleep(2) and a join, concurrency 6',
+    `${fmt(med('fanout6.flow'))} (n=${n('fanout6.flow')})`,
+    `floor: 6 bare kernels at once ${fmt(med('fanout6.floor'))} (n=${n('fanout6.floor')})`,
+    'floor',
+    r,
+    '≤ 1.0 × floor',
+    r <= 1.0,
+  );
+}
+if (ONLY.includes('fanout100')) {
+  const r = ratio(med('fanout100.fork'), med('fanout100.launch'));
+  add(
+    '100 notebooks, concurrency 2',
+    `${fmt(med('fanout100.fork'))} (n=${n('fanout100.fork')})`,
+    `flow --no-fork ${fmt(med('fanout100.launch'))} (n=${n('fanout100.launch')})`,
+    'launched',
+    r,
+    '',
+    undefined,
+  );
+}
+if (ONLY.includes('ready')) {
+  const r = ratio(med('ready.fork_ms'), med('ready.launch_ms'));
+  add(
+    'kernel ready (request to first kernel_info reply)',
+    `fork ${fmt(med('ready.fork_ms'), ' ms', 0)}`,
+    `launch ${fmt(med('ready.launch_ms'), ' ms', 0)} (medians of 10 each, interleaved)`,
+    'launch',
+    r,
+    '≤ 0.2 × launch',
+    r <= 0.2,
+  );
+}
+if (ONLY.includes('hesa')) {
+  const r = ratio(med('hesa.fork'), med('hesa.launch'));
+  add(
+    'HESA example end to end (preload: [pandas])',
+    `${fmt(med('hesa.fork'))} (n=${n('hesa.fork')})`,
+    `flow --no-fork ${fmt(med('hesa.launch'))} (n=${n('hesa.launch')})`,
+    'no fork server',
+    r,
+    '≤ 0.6 × no fork server',
+    r <= 0.6,
   );
 }
 if (ONLY.includes('sleep8')) {

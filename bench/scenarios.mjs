@@ -53,6 +53,21 @@ export function writeScenarios(root) {
   for (let i = 0; i < 8; i++) wf += `  s${i}: { notebook: sleep.ipynb }\n`;
   write(join(sleep8, 'sleep8.yml'), wf);
 
+  // 6 sleepers and a join, at concurrency 6 (against 6 bare kernels at once); 100 trivial
+  // notebooks at concurrency 2 (the fork server against launched kernels).
+  const fanout6 = mk('fanout6');
+  write(join(fanout6, 'sleep.ipynb'), notebook('sleep', ['import time\ntime.sleep(seconds)'], 'seconds = 2'));
+  write(join(fanout6, 'done.ipynb'), notebook('done', ['done = True']));
+  wf = 'name: bench-fanout6\nconcurrency: 6\nnodes:\n';
+  for (let i = 0; i < 6; i++) wf += `  s${i}: { notebook: sleep.ipynb }\n`;
+  wf += `  join: { notebook: done.ipynb, needs: [${Array.from({ length: 6 }, (_, i) => `s${i}`).join(', ')}] }\n`;
+  write(join(fanout6, 'fanout6.yml'), wf);
+  const fanout100 = mk('fanout100');
+  write(join(fanout100, 'step.ipynb'), notebook('step', ['y = x + 1'], 'x = 0'));
+  wf = 'name: bench-fanout100\nconcurrency: 2\nnodes:\n';
+  for (let i = 0; i < 100; i++) wf += `  n${i}: { notebook: step.ipynb, params: { x: ${i} } }\n`;
+  write(join(fanout100, 'fanout100.yml'), wf);
+
   // 100 trivial cells.
   const cells100 = mk('cells100');
   write(

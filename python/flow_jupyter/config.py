@@ -17,7 +17,7 @@ _PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if _PARENT not in sys.path:
     sys.path.append(_PARENT)
 
-from flow_jupyter import patches, prelaunch  # noqa: E402
+from flow_jupyter import forking, patches, prelaunch  # noqa: E402
 
 
 def watchdog(parent: int) -> None:
@@ -54,7 +54,7 @@ def configure(c) -> None:
     """Patches the server and fills in ``c``, the server's config."""
     patches.patch_nodelay()
     # Kernels started early that the server never adopted go too (see prelaunch.py).
-    patches.patch_fast_exit(before_exit=prelaunch.stop_all)
+    patches.patch_fast_exit(before_exit=lambda: (prelaunch.stop_all(), forking.stop_all()))
     patches.patch_shutdown_poll()
 
     # Watch the parent we started under (flow, or whatever launched jupyter for it).

@@ -26,7 +26,7 @@ import threading
 import uuid
 from typing import Any, Callable, Optional
 
-from flow_jupyter import patches
+from flow_jupyter import forking, patches
 
 PORT_NAMES = ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port")
 UNUSED_AFTER_S = 60.0
@@ -141,9 +141,12 @@ class EarlyKernels:
         with self.lock:
             if self.closing:
                 return
-            # As jupyter_client's launcher: a session of its own, and stdin a closed pipe.
-            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, cwd=cwd, env=env, start_new_session=True)
-            proc.stdin.close()
+            # Forked from the fork server when it can be (forking.py); else, as jupyter_client's
+            # launcher: a session of its own, and stdin a closed pipe.
+            proc = forking.spawn(cmd, env, cwd)
+            if proc is None:
+                proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, cwd=cwd, env=env, start_new_session=True)
+                proc.stdin.close()
             entry = {
                 "kernel_name": kernel_name,
                 "cwd": os.path.normpath(cwd),
@@ -155,7 +158,8 @@ class EarlyKernels:
                 "state": "waiting",
             }
             self.started.append(entry)
-        log(f"started kernel {kernel_name} early in {cwd} (pid {proc.pid})")
+        how = "forked" if isinstance(proc, forking.ForkedProcess) else "started"
+        log(f"{how} kernel {kernel_name} early in {cwd} (pid {proc.pid})")
         timer = threading.Timer(UNUSED_AFTER_S, lambda: self.stop(entry))
         timer.daemon = True
         timer.start()
@@ -207,12 +211,16 @@ class EarlyKernels:
             self.stop(entry, wait=True)
 
     def read_requests(self, lines: Any, adopt: bool) -> None:
-        """One JSON request a line, ``{"kernel_name", "cwd"}``, until the end of ``lines``."""
+        """One JSON request a line until the end of ``lines``: ``{"kernel_name", "cwd"}`` starts a
+        kernel early; ``{"fork", "preload"}`` says how the run's kernels start (forking.py)."""
         for line in lines:
-            if not adopt:
-                continue
             try:
                 request = json.loads(line)
+                if "kernel_name" not in request:
+                    forking.configure(fork=request.get("fork"), preload=request.get("preload"))
+                    continue
+                if not adopt:
+                    continue
                 self.launch(str(request["kernel_name"]), str(request["cwd"]))
             except Exception as e:
                 log(f"could not pre-start a kernel for {line.strip()}: {e!r}")
@@ -241,21 +249,26 @@ def start() -> Optional[Callable[[], None]]:
         # End of stdin: flow exited, or gave this server up, without stopping it. Stop: Jupyter's
         # own SIGTERM handler stops its kernels; before it is installed, the one below exits.
         _active.stop_all()
+        forking.stop_all()
         os.kill(os.getpid(), signal.SIGTERM)
 
     def on_sigterm(signum: int, frame: Any) -> None:
-        # Until jupyter_server installs its own handler: no early kernel outlives this process.
+        # Until jupyter_server installs its own handler: no early kernel, and no fork server,
+        # outlives this process.
         _active.stop_all()
+        forking.stop_all()
         os._exit(128 + signum)
 
     signal.signal(signal.SIGTERM, on_sigterm)
     atexit.register(_active.stop_all)
+    atexit.register(forking.stop_all)
     threading.Thread(target=read_stdin, daemon=True, name="flow-prelaunch").start()
     return (lambda: install(_active)) if adopt else None
 
 
 def install(early: EarlyKernels) -> None:
     """Makes the server adopt early kernels: patches jupyter_client's LocalProvisioner."""
+    import asyncio
     import pathlib
 
     original_pre_launch = patches.PRE_LAUNCH.resolve()
@@ -315,7 +328,36 @@ def install(early: EarlyKernels) -> None:
             what = ", ".join(differs) or "launch options"
             log(f"not adopting the kernel started early ({what} differ); launching anew")
             early.stop(entry)
+        forked = await fork_kernel(self, cmd, kwargs)
+        if forked is not None:
+            return forked
         return await original_launch_kernel(self, cmd, **kwargs)
+
+    async def fork_kernel(self, cmd, kwargs):
+        """The kernel forked by the fork server (forking.py) when it can stand in for ``cmd``, with
+        the provisioner's records as launch_kernel would leave them; None: launch it."""
+        km = self.parent
+        if (
+            not forking.enabled
+            or set(scrub_kwargs(kwargs)) - {"env", "cwd"}
+            or getattr(km, "curve_publickey", None) is not None
+        ):
+            return None
+        env = dict(kwargs.get("env") or os.environ)
+        env["JPY_PARENT_PID"] = str(os.getpid())
+        cwd = str(kwargs.get("cwd") or os.getcwd())
+        argv = [os.path.expanduser(a) for a in cmd]
+        loop = asyncio.get_running_loop()
+        # Off the event loop: the first fork waits for the fork server's imports.
+        proc = await loop.run_in_executor(None, forking.spawn, argv, env, cwd)
+        if proc is None:
+            return None
+        self.process = proc
+        self.pid = proc.pid
+        self.pgid = proc.pid  # the child starts a session of its own
+        self.cwd = kwargs.get("cwd", pathlib.Path.cwd())
+        log(f"forked kernel {km.kernel_name if km else ''} (pid {proc.pid})")
+        return self.connection_info
 
     patches.PRE_LAUNCH.replace(pre_launch)
     patches.LAUNCH_KERNEL.replace(launch_kernel)

@@ -10,7 +10,7 @@ It does two things before handing over to Jupyter Server's own ``main()``:
   it); and the checkers of other string formats (isoduration pulls in arrow): another ≈40 ms.
   Each is optional to jsonschema (``with suppress(ImportError)``), and nothing else in a Jupyter
   Server imports them.
-- Kernel prelaunch (see prelaunch.py).
+- Kernel prelaunch (see prelaunch.py), and the kernel fork server (see forking.py).
 
 Only the server process is touched: kernels are processes of their own.
 """
@@ -56,6 +56,14 @@ def main() -> int:
     except Exception as error:
         prelaunch.log(f"disabled: {error!r}")
         install = None
+
+    # The fork server of this interpreter imports ipykernel while the server imports itself.
+    from flow_jupyter import forking
+
+    try:
+        forking.start()
+    except Exception as error:
+        forking.notice(f"the kernel fork server did not start: {error!r}; kernels are launched instead")
 
     from jupyter_server.serverapp import main as server_main
 

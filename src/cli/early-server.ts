@@ -7,11 +7,12 @@ import type { JupyterArgs } from './jupyter-options.js';
 
 /** A server for these options, started now: its start overlaps whatever the command does next. */
 function startServer(args: JupyterArgs): ServerHandle {
-  return openServer({ jupyter: args.jupyter, serverUrl: args.serverUrl });
+  return openServer({ jupyter: args.jupyter, serverUrl: args.serverUrl, ...(args.fork === false && { fork: false }) });
 }
 
 interface Pending {
   jupyter: string | undefined;
+  fork: boolean;
   early: ServerHandle;
 }
 let pending: Pending | undefined;
@@ -37,10 +38,11 @@ const NO_EMBEDDED_SERVER = new Set([
  * the --jupyter it names. A guess from the words alone (yargs has not run yet): `takeEarlyServer`
  * checks it against what yargs parsed, and a wrong guess costs a server start, nothing else.
  */
-export function earlyServerRequest(argv: readonly string[]): { jupyter: string | undefined } | undefined {
+export function earlyServerRequest(argv: readonly string[]): { jupyter: string | undefined; fork: boolean } | undefined {
   const [command, ...rest] = argv;
   if (command !== 'run' && command !== 'exec') return undefined;
   let jupyter: string | undefined;
+  let fork = true;
   for (let i = 0; i < rest.length; i++) {
     const word = rest[i]!;
     if (word === '--') break;
@@ -48,15 +50,17 @@ export function earlyServerRequest(argv: readonly string[]): { jupyter: string |
     if (NO_EMBEDDED_SERVER.has(flag)) return undefined;
     if (word === '--jupyter') jupyter = rest[++i];
     else if (flag === '--jupyter') jupyter = word.slice('--jupyter='.length);
+    else if (word === '--no-fork' || word === '--fork=false') fork = false;
+    else if (word === '--fork' || word === '--fork=true') fork = true;
   }
-  return { jupyter };
+  return { jupyter, fork };
 }
 
 /** Called first thing by the entry point. */
 export function startEarlyServer(argv: readonly string[]): void {
   const request = earlyServerRequest(argv);
   if (!request) return;
-  pending = { jupyter: request.jupyter, early: startServer({ jupyter: request.jupyter }) };
+  pending = { jupyter: request.jupyter, fork: request.fork, early: startServer({ jupyter: request.jupyter, fork: request.fork }) };
 }
 
 /**
@@ -66,7 +70,7 @@ export function startEarlyServer(argv: readonly string[]): void {
 export function takeEarlyServer(args: JupyterArgs): ServerHandle {
   const p = pending;
   pending = undefined;
-  if (p && !args.serverUrl && p.jupyter === args.jupyter) return p.early;
+  if (p && !args.serverUrl && p.jupyter === args.jupyter && p.fork === (args.fork ?? true)) return p.early;
   // A wrong guess: stopped now rather than left idle for the whole run (and awaited at exit).
   if (p) stopping.push(p.early.stop());
   return startServer(args);

@@ -4,6 +4,8 @@ import type { Argv } from 'yargs';
 export interface JupyterArgs {
   jupyter?: string;
   serverUrl?: string;
+  /** false (`--no-fork`): every kernel is launched, none forked. */
+  fork?: boolean;
 }
 
 export function withJupyterOptions<T>(y: Argv<T>): Argv<T & JupyterArgs> {
@@ -16,6 +18,11 @@ export function withJupyterOptions<T>(y: Argv<T>): Argv<T & JupyterArgs> {
     .option('server-url', {
       type: 'string',
       describe: 'Run kernels on an existing Jupyter Server/Hub/Gateway (token from $JUPYTER_TOKEN)',
+      group: 'Jupyter:',
+    })
+    .option('fork', {
+      type: 'boolean',
+      describe: 'Fork Python kernels from a process that has imported ipykernel (--no-fork: launch each anew; also $FLOW_FORK=0)',
       group: 'Jupyter:',
     }) as Argv<T & JupyterArgs>;
 }

@@ -27,6 +27,11 @@ export interface ConnectOptions {
   signal?: AbortSignal;
   /** Kernels an embedded server starts while it starts itself. */
   prelaunch?: KernelPrelaunch;
+  /**
+   * false: an embedded server launches every kernel anew instead of forking Python kernels from
+   * its fork server (python/flow_jupyter/forking.py). @default true, unless $FLOW_FORK is 0
+   */
+  fork?: boolean;
 }
 
 export async function connectJupyter(opts: ConnectOptions = {}): Promise<JupyterServer> {
@@ -59,5 +64,11 @@ export async function connectJupyter(opts: ConnectOptions = {}): Promise<Jupyter
     return { baseUrl, token, embedded: false, ...(gateway && { gateway: true }), stop: async () => {} };
   }
   const found = findJupyter({ explicit: opts.jupyter, env, installDir: opts.installDir ?? packageRoot });
-  return startJupyterServer({ jupyter: found.jupyter, log: opts.log, signal: opts.signal, prelaunch: opts.prelaunch });
+  return startJupyterServer({
+    jupyter: found.jupyter,
+    log: opts.log,
+    signal: opts.signal,
+    prelaunch: opts.prelaunch,
+    ...(opts.fork === false && { fork: false }),
+  });
 }

@@ -41,6 +41,8 @@ export interface StartServerOptions {
   log?: (line: string) => void;
   /** Kernels to start while the server itself starts (the bootstrap's prelaunch). */
   prelaunch?: KernelPrelaunch;
+  /** false: no kernel fork server (FLOW_FORK=0 for the server). @default true, unless $FLOW_FORK is 0 */
+  fork?: boolean;
 }
 
 const PORT_TAKEN = /is not available|address already in use/i;
@@ -151,6 +153,7 @@ async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<Jupyt
     JUPYTER_RUNTIME_DIR: spec.runtimeDir,
     FLOW_WATCHDOG: '1',
     PYTHONUNBUFFERED: '1',
+    ...(opts.fork === false && { FLOW_FORK: '0' }),
   };
   const argv = [...spec.command.prefix, ...args];
   if (opts.signal?.aborted) throw new JupyterServerError('the Jupyter server start was abandoned');
@@ -280,7 +283,7 @@ async function killTree(child: ChildProcess, graceMs = 5000): Promise<void> {
   clearTimeout(timer);
 }
 
-/** SIGKILLs every process whose command line names `dir` (Linux: read from /proc). */
+/** SIGKILLs every process whose command line or environment names `dir` (Linux: read from /proc). */
 export function killProcessesNaming(dir: string): number {
   let killed = 0;
   let pids: string[];
@@ -291,7 +294,9 @@ export function killProcessesNaming(dir: string): number {
   }
   for (const pid of pids) {
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${dir}/`)) continue;
+      // A forked kernel's command line is its fork server's: its environment names the folder.
+      const named = (file: string) => readFileSync(`/proc/${pid}/${file}`, 'utf8').includes(`${dir}`);
+      if (!named('cmdline') && !named('environ')) continue;
       process.kill(Number(pid), 'SIGKILL');
       killed++;
     } catch {

@@ -19,7 +19,24 @@ export class KernelPrelaunch {
   }
 
   request(kernelName: string, cwd: string): void {
-    const line = `${JSON.stringify({ kernel_name: kernelName, cwd })}\n`;
+    this.send({ kernel_name: kernelName, cwd });
+  }
+
+  /**
+   * How the run's kernels start (python/flow_jupyter/forking.py): `fork: false` launches each
+   * anew; `preload` names modules the fork server imports before it forks them. Sent before the
+   * run's first kernel request, so that it applies to every kernel.
+   */
+  configure(settings: { fork?: boolean; preload?: readonly string[] }): void {
+    if (settings.fork === undefined && !settings.preload?.length) return;
+    this.send({
+      ...(settings.fork !== undefined && { fork: settings.fork }),
+      ...(settings.preload?.length && { preload: settings.preload }),
+    });
+  }
+
+  private send(request: object): void {
+    const line = `${JSON.stringify(request)}\n`;
     this.lines.push(line);
     if (this.stdin?.writable) this.stdin.write(line);
   }

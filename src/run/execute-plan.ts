@@ -47,6 +47,8 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
     warn: (message, node) => log({ type: 'log', at: new Date().toISOString(), level: 'warn', message, node }),
     info: (message, node) => log({ type: 'log', at: new Date().toISOString(), level: 'info', message, node }),
   });
+  // A preload that failed, forking turned off: said in the run's log as warnings.
+  const unsubscribe = handle.onNotice?.((message) => log({ type: 'log', at: new Date().toISOString(), level: 'warn', message }));
   // The first nodes' kernels start now, while the run directory and record are set up.
   executor.prepare?.(firstNodes(o.plan, o));
   const workflow = o.plan.workflow;
@@ -109,6 +111,7 @@ export async function executePlan(run: RunInProgress, o: PlannedRun, handle: Ser
     // Bounded: a kernel still starting when the server died waits out its whole start timeout,
     // and an embedded server's stop ends every kernel anyway.
     await settleWithin(executor.close?.(), EXECUTOR_CLOSE_MS);
+    unsubscribe?.();
     await writeFile(join(runDir, 'jupyter-server.log'), mask.mask(`${handle.log.join('\n')}\n`)).catch(() => undefined);
   }
 }

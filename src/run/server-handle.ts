@@ -13,6 +13,16 @@ export interface ServerHandle {
    * hint: see KernelPrelaunch). No effect on a server flow did not start.
    */
   prelaunch(kernelName: string, cwd: string): void;
+  /**
+   * How the run's kernels start on a server flow started: `fork: false` launches each anew,
+   * `preload` names modules its fork server imports first. Call it before the first prelaunch.
+   */
+  configure?(settings: { fork?: boolean; preload?: readonly string[] }): void;
+  /**
+   * What the server says the run should hear of (a preload that failed, forking turned off):
+   * each `[flow notice]` line of its log, those said already first. Returns an unsubscribe.
+   */
+  onNotice?(listener: (message: string) => void): () => void;
   /** Kills a server that is still starting (nothing will use it), else stops it. Idempotent. */
   stop(): Promise<void>;
   /**
@@ -30,11 +40,16 @@ export interface ServerHandle {
  */
 export type ServerOption = JupyterServer | ServerHandle | ConnectOptions;
 
+/** How a line of the server's log starts that flow shows as a warning (python/flow_jupyter/forking.py). */
+const NOTICE = '[flow notice] ';
+
 /** Starts a server with these options now; its start overlaps whatever the caller does next. */
 export function openServer(opts: ConnectOptions = {}): ServerHandle {
   const ac = new AbortController();
   const log: string[] = [];
   const prelaunch = new KernelPrelaunch();
+  const notices: string[] = [];
+  const listeners = new Set<(message: string) => void>();
   const connect = (first: boolean) => {
     const started = connectJupyter({
       ...opts,
@@ -44,6 +59,11 @@ export function openServer(opts: ConnectOptions = {}): ServerHandle {
       log: (line) => {
         log.push(line);
         if (log.length > 2000) log.shift();
+        if (line.startsWith(NOTICE)) {
+          const message = line.slice(NOTICE.length);
+          notices.push(message);
+          for (const l of listeners) l(message);
+        }
         opts.log?.(line);
       },
     });
@@ -75,6 +95,12 @@ export function openServer(opts: ConnectOptions = {}): ServerHandle {
     },
     log,
     prelaunch: (kernelName, cwd) => prelaunch.request(kernelName, cwd),
+    configure: (settings) => prelaunch.configure(settings),
+    onNotice: (listener) => {
+      for (const message of notices) listener(message);
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     stop: () =>
       (stopping ??= (async () => {
         ac.abort();

@@ -50,6 +50,8 @@ async function workflowOf(w: string | Workflow, warn: (d: Diagnostic) => void): 
 export async function launchRun(run: RunInProgress, o: PlannedRun): Promise<RunResult> {
   const { handle, owned } = resolveServer(o.server);
   try {
+    const { fork, preload } = o.plan.workflow;
+    handle.configure?.({ ...(fork !== undefined && { fork }), ...(preload && { preload }) });
     prelaunchFirstNodes(o.plan, { only: o.only, reuse: o.reuse, concurrency: o.concurrency }, handle.prelaunch);
     const { executePlan } = await import('./execute-plan.js');
     return await executePlan(run, o, handle);

@@ -102,6 +102,8 @@ export async function parseWorkflow(text: string, file: string, opts: LoadOption
     params,
     vars,
     concurrency: rawWf.concurrency ?? 4,
+    ...(rawWf.fork !== undefined && { fork: rawWf.fork }),
+    ...(rawWf.preload && rawWf.preload.length > 0 && { preload: rawWf.preload }),
     nodes,
     ...(notify && notify.length > 0 && { notify }),
     ...(schedule && schedule.length > 0 && { schedule }),

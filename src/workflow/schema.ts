@@ -170,6 +170,14 @@ export const workflowSchema = z
       })
       .optional(),
     concurrency: z.int().min(1).max(1024).optional(),
+    fork: z
+      .boolean()
+      .optional()
+      .describe('Fork each Python kernel from a process that has imported ipykernel (default true); false launches every kernel anew'),
+    preload: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/))
+      .optional()
+      .describe('Python modules imported once, before kernels are forked (e.g. [pandas, numpy]): each node still gets a fresh process'),
     notify: z.array(notifyChannel).optional().describe('Where to say how a run ended'),
     schedule: z.array(scheduleTrigger).optional().describe('When `flow schedule` runs the workflow'),
     servers: z

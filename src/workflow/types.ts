@@ -136,6 +136,10 @@ export interface Workflow {
   readonly vars?: Readonly<Record<string, VarSpec>>;
   /** @default 4 */
   readonly concurrency: number;
+  /** `fork: false`: every kernel is launched anew, none forked (python/flow_jupyter/forking.py). */
+  readonly fork?: boolean;
+  /** `preload:`: modules the fork server imports before it forks the run's kernels. */
+  readonly preload?: readonly string[];
   /** In file order. */
   readonly nodes: Readonly<Record<string, NodeSpec>>;
   /** `notify:`, in file order; absent when there is none. */

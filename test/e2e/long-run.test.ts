@@ -101,7 +101,7 @@ function sample(pid: number, finished: number, t0: number): Sample {
   } catch {
     // flow has exited (only after its last node)
   }
-  const children = new Map<number, { pid: number; zombie: boolean }[]>();
+  const children = new Map<number, { pid: number; ppid: number; zombie: boolean }[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const stat = read(`/proc/${name}/stat`);
@@ -109,7 +109,7 @@ function sample(pid: number, finished: number, t0: number): Sample {
     // `pid (comm) state ppid …`: comm may hold spaces and parentheses.
     const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const list = children.get(Number(ppid)) ?? [];
-    list.push({ pid: Number(name), zombie: state === 'Z' || state === 'X' });
+    list.push({ pid: Number(name), ppid: Number(ppid), zombie: state === 'Z' || state === 'X' });
     children.set(Number(ppid), list);
   }
   let procs = 0;
@@ -126,7 +126,10 @@ function sample(pid: number, finished: number, t0: number): Sample {
     }
     procs++;
     const cmdline = (read(`/proc/${p.pid}/cmdline`) ?? '').split('\0').join(' ');
-    if (/ipykernel|kernel-[0-9a-f-]+\.json/.test(cmdline)) kernels++;
+    // A forked kernel has its fork server's command line, and the fork server for a parent.
+    const forkServer = /flow_jupyter\/forkserver\.py/;
+    if (forkServer.test(cmdline) && forkServer.test(read(`/proc/${p.ppid}/cmdline`) ?? '')) kernels++;
+    else if (/ipykernel|kernel-[0-9a-f-]+\.json/.test(cmdline)) kernels++;
     else if (/jupyter[- ]server|jupyter_server|flow_jupyter\/server\.py|flow_jupyter\.server/.test(cmdline)) serverRssKb += vmRssKb(p.pid);
   }
   return { finished, atMs, rssKb, fds, procs, kernels, zombies, serverRssKb };

@@ -33,7 +33,9 @@ describe('flow run: interrupted', () => {
   it('Ctrl-C (SIGINT to the process group, as a terminal sends it): exit 130, cancelled, partial notebook saved', async () => {
     const { box, proc, pid } = await startAndWaitForNode(true);
     // What must be stopped: the server, the running kernel and one pre-warmed for `after`.
-    expect(new Set(jupyterProcesses(pid).map((p) => p.kind))).toEqual(new Set(['jupyter-server', 'kernel']));
+    expect(new Set(jupyterProcesses(pid).map((p) => p.kind))).toEqual(
+      new Set(['jupyter-server', 'kernel', ...(process.env.FLOW_FORK === '0' ? [] : ['fork-server'])]),
+    );
     process.kill(-pid, 'SIGINT');
     const result = await proc;
     expect(result.exitCode, String(result.all)).toBe(130);

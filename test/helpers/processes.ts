@@ -11,7 +11,8 @@ export interface ProcessInfo {
   ppid: number;
   /** The command line, arguments joined by spaces. */
   cmdline: string;
-  kind: 'jupyter-server' | 'kernel' | 'other';
+  /** A forked kernel is a child of the fork server, with its command line (`…/forkserver.py`). */
+  kind: 'jupyter-server' | 'fork-server' | 'kernel' | 'other';
 }
 
 interface Raw {
@@ -43,13 +44,19 @@ function readOr(path: string): string | undefined {
   }
 }
 
+const FORK_SERVER = /flow_jupyter\/forkserver\.py/;
+
 function describe(pid: number, ppid: number): ProcessInfo {
   const cmdline = (readOr(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ');
-  const kind = /ipykernel|kernel-[0-9a-f-]+\.json/.test(cmdline)
-    ? 'kernel'
-    : /jupyter[- ]server|jupyter_server|flow_jupyter\/server\.py/.test(cmdline)
-      ? 'jupyter-server'
-      : 'other';
+  const kind = FORK_SERVER.test(cmdline)
+    ? FORK_SERVER.test(readOr(`/proc/${ppid}/cmdline`) ?? '')
+      ? 'kernel'
+      : 'fork-server'
+    : /ipykernel|kernel-[0-9a-f-]+\.json/.test(cmdline)
+      ? 'kernel'
+      : /jupyter[- ]server|jupyter_server|flow_jupyter\/server\.py/.test(cmdline)
+        ? 'jupyter-server'
+        : 'other';
   return { pid, ppid, cmdline, kind };
 }
 

@@ -36,10 +36,10 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
-/** pid of the kernel started early in `cwd`, from the server's log. */
+/** pid of the kernel started (launched, or forked by the fork server) early in `cwd`, from the server's log. */
 function earlyPid(cwd: string): number | undefined {
   for (const line of log) {
-    const m = /^\[flow prelaunch\] started kernel python3 early in (.+) \(pid (\d+)\)$/.exec(line);
+    const m = /^\[flow prelaunch\] (?:started|forked) kernel python3 early in (.+) \(pid (\d+)\)$/.exec(line);
     if (m && m[1] === cwd) return Number(m[2]);
   }
   return undefined;
@@ -109,7 +109,7 @@ describe('kernel prelaunch, when the server start is abandoned', () => {
       log: (line) => {
         lines.push(line);
         // The kernel has started and the server is still importing: give the start up now.
-        if (/^\[flow prelaunch\] started kernel/.test(line)) ac.abort();
+        if (/^\[flow prelaunch\] (?:started|forked) kernel/.test(line)) ac.abort();
       },
     });
     await expect(starting).rejects.toBeInstanceOf(JupyterServerError);

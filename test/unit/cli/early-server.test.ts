@@ -4,10 +4,19 @@ import { earlyServerRequest } from '../../../src/cli/early-server.js';
 
 describe('earlyServerRequest', () => {
   it('starts one for flow run and flow exec, with the --jupyter they name', () => {
-    expect(earlyServerRequest(['run', 'wf.yml', '-p', 'x=1'])).toEqual({ jupyter: undefined });
-    expect(earlyServerRequest(['exec', 'in.ipynb', 'out.ipynb', '-p', 'a', '1'])).toEqual({ jupyter: undefined });
-    expect(earlyServerRequest(['run', 'wf.yml', '--jupyter', '/opt/venv'])).toEqual({ jupyter: '/opt/venv' });
-    expect(earlyServerRequest(['exec', 'in.ipynb', '--jupyter=/opt/venv/bin/jupyter'])).toEqual({ jupyter: '/opt/venv/bin/jupyter' });
+    expect(earlyServerRequest(['run', 'wf.yml', '-p', 'x=1'])).toEqual({ jupyter: undefined, fork: true });
+    expect(earlyServerRequest(['exec', 'in.ipynb', 'out.ipynb', '-p', 'a', '1'])).toEqual({ jupyter: undefined, fork: true });
+    expect(earlyServerRequest(['run', 'wf.yml', '--jupyter', '/opt/venv'])).toEqual({ jupyter: '/opt/venv', fork: true });
+    expect(earlyServerRequest(['exec', 'in.ipynb', '--jupyter=/opt/venv/bin/jupyter'])).toEqual({
+      jupyter: '/opt/venv/bin/jupyter',
+      fork: true,
+    });
+  });
+
+  it('starts its server without a fork server for --no-fork', () => {
+    expect(earlyServerRequest(['run', 'wf.yml', '--no-fork'])).toEqual({ jupyter: undefined, fork: false });
+    expect(earlyServerRequest(['exec', 'in.ipynb', '--fork=false'])).toEqual({ jupyter: undefined, fork: false });
+    expect(earlyServerRequest(['run', 'wf.yml', '--no-fork', '--fork'])).toEqual({ jupyter: undefined, fork: true });
   });
 
   it('starts none for other commands, help, dry runs, --prepare-only, or an existing server', () => {
@@ -29,6 +38,6 @@ describe('earlyServerRequest', () => {
   });
 
   it('reads no options after --', () => {
-    expect(earlyServerRequest(['run', 'wf.yml', '--', '--dry-run'])).toEqual({ jupyter: undefined });
+    expect(earlyServerRequest(['run', 'wf.yml', '--', '--dry-run'])).toEqual({ jupyter: undefined, fork: true });
   });
 });

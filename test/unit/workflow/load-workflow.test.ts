@@ -181,3 +181,20 @@ describe('inline workflows', () => {
     expect(await errorsOf(yaml)).toEqual(expected);
   });
 });
+
+test('fork and preload: how kernels start, kept as written; a module name that is not one is an error at its place', async () => {
+  const { workflow } = await parseWorkflow(
+    'name: x\nfork: false\npreload: [pandas, numpy.linalg]\nnodes:\n  a: { notebook: a.ipynb }\n',
+    '/w/x.yml',
+    {
+      checkNotebooks: false,
+    },
+  );
+  expect(workflow).toMatchObject({ fork: false, preload: ['pandas', 'numpy.linalg'] });
+  const plain = await parseWorkflow('name: x\nnodes:\n  a: { notebook: a.ipynb }\n', '/w/x.yml', { checkNotebooks: false });
+  expect(plain.workflow).not.toHaveProperty('fork');
+  expect(plain.workflow).not.toHaveProperty('preload');
+  const errors = await errorsOf('name: x\npreload: [pandas, "not a module"]\nnodes:\n  a: { notebook: a.ipynb }\n');
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(/^wf\.yml:2:19: preload\[1\]: "not a module"/);
+});
