@@ -45,9 +45,14 @@ def ready_seconds(runtime: str, fork: bool) -> float:
         client.get_shell_msg(timeout=60)
         return time.perf_counter() - started
     finally:
+        # The shutdown request is sent before the channels close (closed at once, it is lost).
         client.shutdown()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
         client.stop_channels()
-        proc.wait(10)
 
 
 def main() -> None:

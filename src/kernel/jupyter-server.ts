@@ -41,7 +41,7 @@ export interface StartServerOptions {
   log?: (line: string) => void;
   /** Kernels to start while the server itself starts (the bootstrap's prelaunch). */
   prelaunch?: KernelPrelaunch;
-  /** false: no kernel fork server (FLOW_FORK=0 for the server). @default true, unless $FLOW_FORK is 0 */
+  /** Whether the server forks Python kernels (FLOW_FORK for it). @default true, unless $FLOW_FORK is 0 */
   fork?: boolean;
 }
 
@@ -153,7 +153,8 @@ async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<Jupyt
     JUPYTER_RUNTIME_DIR: spec.runtimeDir,
     FLOW_WATCHDOG: '1',
     PYTHONUNBUFFERED: '1',
-    ...(opts.fork === false && { FLOW_FORK: '0' }),
+    // Said explicitly, it wins over a FLOW_FORK flow itself was given.
+    ...(opts.fork !== undefined && { FLOW_FORK: opts.fork ? '1' : '0' }),
   };
   const argv = [...spec.command.prefix, ...args];
   if (opts.signal?.aborted) throw new JupyterServerError('the Jupyter server start was abandoned');

@@ -41,7 +41,8 @@ async function run(name: string, extra: string[], args: string[] = [], env: Reco
     cwd: wd,
     reject: false,
     all: true,
-    env: { PYTHONPATH: wd, ...env },
+    // Forking on unless a test says otherwise, even when the suite runs with FLOW_FORK=0.
+    env: { PYTHONPATH: wd, FLOW_FORK: '1', ...env },
   });
   const r = await proc;
   const left = await waitForNoJupyter(proc.pid!, 10_000);

@@ -9,7 +9,8 @@ import { startTestServer } from '../../helpers/server.js';
 
 let server: JupyterServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  // Forking on, even when the suite runs with FLOW_FORK=0.
+  server = await startTestServer({ fork: true });
 });
 afterAll(async () => {
   await server?.stop();
