@@ -11,33 +11,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { cliPath, repoRoot } from '../../helpers/paths.js';
+import { type Rng, rng } from '../../helpers/rng.js';
 
 const SEED = Number(process.env.FLOW_FUZZ_SEED ?? 19_2024);
 const CASES = Number(process.env.FLOW_FUZZ_CASES ?? 40);
 const EXPR_CASES = Math.max(1, Math.round(CASES / 4));
 
 // ---------------------------------------------------------------------------------------------
-// A small seeded PRNG (mulberry32): the same seed gives the same files on every machine.
-
-interface Rng {
-  next(): number;
-  int(n: number): number;
-  pick<T>(xs: readonly T[]): T;
-  chance(p: number): boolean;
-}
-
-function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { next, int, pick: (xs) => xs[int(xs.length)]!, chance: (p) => next() < p };
-}
+// Cases come from a seeded PRNG (test/helpers/rng.ts): the same seed gives the same files on every machine.
 
 /** The seed of case `i` of a family, so that one case can be regenerated on its own. */
 const caseSeed = (family: number, i: number) => (SEED * 1_000_003 + family * 10_007 + i * 7919) >>> 0;
