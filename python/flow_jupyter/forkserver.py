@@ -132,7 +132,7 @@ def child(request: dict, base_path: list) -> None:
     # What the imports done here set in their process's environment, a launched kernel's set too.
     os.environ.update({k: v for k, v in IMPORTED_ENV.items() if k not in request["env"]})
     # Thread names count from where a launched kernel's do (an import here may have made one).
-    if isinstance(getattr(threading, "_counter", None), type(THREAD_COUNTER)):
+    if hasattr(threading, "_counter"):  # CPython's, private: a later version may not have it
         threading._counter = itertools.count(1).__next__
     argv = request["argv"]
     # `python -m ipykernel_launcher` puts the folder it starts in first on sys.path, and the
@@ -155,7 +155,6 @@ def child(request: dict, base_path: list) -> None:
 
 # Variables the imports of main() added to the environment (debugpy sets PYDEVD_USE_FRAME_EVAL).
 IMPORTED_ENV: dict = {}
-THREAD_COUNTER = itertools.count(1).__next__
 
 
 def main() -> None:

@@ -229,13 +229,13 @@ async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<Jupyt
       (stopping ??= (async () => {
         // POST /api/shutdown stops kernels and exits at once; on SIGTERM Jupyter Server 2.x
         // takes ~5 s (measured). Signals remain the fallback.
-        await requestShutdown(baseUrl, spec.token);
+        const answered = await requestShutdown(baseUrl, spec.token);
         // Not answered: the end of stdin makes the bootstrap stop it (else the signals below).
         child.stdin?.end();
         await killTree(child);
-        // A server that was killed (SIGKILL, out of memory) leaves its kernels running: each was
-        // given a connection file in the runtime folder, which names them.
-        killProcessesNaming(spec.runtimeDir);
+        // A server that did not stop its kernels (it was killed, ran out of memory, hung) leaves
+        // them running: each was given a connection file in the runtime folder, which names them.
+        if (!answered) killProcessesNaming(spec.runtimeDir);
         rmSync(spec.runtimeDir, { recursive: true, force: true });
       })()),
   };
@@ -250,11 +250,13 @@ async function isReady(baseUrl: string, token: string): Promise<boolean> {
   }
 }
 
-async function requestShutdown(baseUrl: string, token: string): Promise<void> {
+/** Whether the server took the shutdown (it then stops its kernels itself). */
+async function requestShutdown(baseUrl: string, token: string): Promise<boolean> {
   try {
-    await restRequest({ baseUrl, token }, 'POST', '/api/shutdown', { timeoutMs: 2000 });
+    const res = await restRequest({ baseUrl, token }, 'POST', '/api/shutdown', { timeoutMs: 2000 });
+    return res.status < 300;
   } catch {
-    // Not answering: the signals below take over.
+    return false; // not answering: the signals below take over
   }
 }
 

@@ -36,13 +36,21 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
-/** pid of the kernel started (launched, or forked by the fork server) early in `cwd`, from the server's log. */
-function earlyPid(cwd: string): number | undefined {
-  for (const line of log) {
-    const m = /^\[flow prelaunch\] (?:started|forked) kernel python3 early in (.+) \(pid (\d+)\)$/.exec(line);
-    if (m && m[1] === cwd) return Number(m[2]);
+/**
+ * pid of the kernel started (launched, or forked by the fork server) early in `cwd`, from the
+ * server's log, once it is there: a forked one waits for the fork server's imports, which may end
+ * after the server is up.
+ */
+async function earlyPid(cwd: string): Promise<number | undefined> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    for (const line of log) {
+      const m = /^\[flow prelaunch\] (?:started|forked) kernel python3 early in (.+) \(pid (\d+)\)$/.exec(line);
+      if (m && m[1] === cwd) return Number(m[2]);
+    }
+    if (Date.now() > deadline) return undefined;
+    await new Promise((r) => setTimeout(r, 20));
   }
-  return undefined;
 }
 
 async function kernelFacts(session: KernelSession): Promise<{ pid: number; cwd: string; token: boolean; parent: string | null }> {
@@ -57,7 +65,7 @@ async function kernelFacts(session: KernelSession): Promise<{ pid: number; cwd: 
 
 describe('kernel prelaunch', () => {
   it('adopts the kernel started early for the same kernel and folder, as the server would have launched it', async () => {
-    const pid = earlyPid(asked);
+    const pid = await earlyPid(asked);
     expect(pid, log.join('\n')).toBeGreaterThan(0);
     const session = await KernelSession.start({ endpoint: server, path: kernelPathFor(asked) });
     try {
@@ -85,11 +93,11 @@ describe('kernel prelaunch', () => {
     try {
       const facts = await kernelFacts(session);
       expect(facts.cwd).toBe(root);
-      expect(facts.pid).not.toBe(earlyPid(unasked));
+      expect(facts.pid).not.toBe(await earlyPid(unasked));
     } finally {
       await session.shutdown();
     }
-    const pid = earlyPid(unasked);
+    const pid = await earlyPid(unasked);
     expect(pid).toBeGreaterThan(0);
     expect(processIsAlive(pid!)).toBe(true);
     await server.stop();
@@ -103,8 +111,11 @@ describe('kernel prelaunch, when the server start is abandoned', () => {
     const prelaunch = new KernelPrelaunch();
     prelaunch.request('python3', root);
     const ac = new AbortController();
+    // A launched early kernel: it starts while the server still imports. A forked one waits for
+    // the fork server, by when the server may be up already, and the start could not be given up.
     const starting = startTestServer({
       prelaunch,
+      fork: false,
       signal: ac.signal,
       log: (line) => {
         lines.push(line);
