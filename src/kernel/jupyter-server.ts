@@ -229,13 +229,15 @@ async function launch(opts: StartServerOptions, spec: LaunchSpec): Promise<Jupyt
       (stopping ??= (async () => {
         // POST /api/shutdown stops kernels and exits at once; on SIGTERM Jupyter Server 2.x
         // takes ~5 s (measured). Signals remain the fallback.
-        const answered = await requestShutdown(baseUrl, spec.token);
+        await requestShutdown(baseUrl, spec.token);
         // Not answered: the end of stdin makes the bootstrap stop it (else the signals below).
         child.stdin?.end();
         await killTree(child);
         // A server that did not stop its kernels (it was killed, ran out of memory, hung) leaves
         // them running: each was given a connection file in the runtime folder, which names them.
-        if (!answered) killProcessesNaming(spec.runtimeDir);
+        // Searched for after a stop it answered too: its fork server exits only once it reads the
+        // end of its requests, an instant after the server has answered.
+        killProcessesNaming(spec.runtimeDir);
         rmSync(spec.runtimeDir, { recursive: true, force: true });
       })()),
   };
